@@ -171,4 +171,6 @@ type Dataset struct {
 	Deployments []Deployment
 	Runs        []Run
 	Sources     []SourceStatus
+
+	prep *prepState // what Prepare last derived, so Compute can skip a second Prepare
 }

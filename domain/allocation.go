@@ -1,0 +1,147 @@
+package domain
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Category bits of an allocation day.
+const (
+	researchBit    uint8 = 1
+	engineeringBit uint8 = 2
+)
+
+// allocator collects the window's person-days (SPEC §5 allocation).
+//
+// An activity is a commit with a login, a review/comment/approval (by its
+// login), a change opened or merged (by its author, at OpenedAt/MergedAt) or
+// an experiment run (by its actor, at StartedAt, else CreatedAt), in the
+// window, by a non-bot login that is a member of some team. It carries its
+// item's category and counts for the item's team when the person is a member
+// of it, else for the person's own team (repo of the item breaks ties).
+// A person-day is (login, UTC date) within one team: a person working for two
+// teams on one day has a day in each; in the org total it is one day. Each
+// person-day is 1.0, split evenly over the distinct categories of that day's
+// activities. Activities on bot-authored changes are left out like the changes.
+type allocator struct {
+	x      *teamIndex
+	bots   *botMatcher
+	win    Period
+	day0   int64 // UTC day number of the window's first day
+	nDays  int
+	people int
+	nTeams int
+	rows   [][]uint8 // [slot*people+person][day] category bits; slot nTeams is the total
+}
+
+// newAllocator prepares an empty allocation for the window of p.
+func newAllocator(x *teamIndex, bots *botMatcher, p *periods) *allocator {
+	a := &allocator{x: x, bots: bots, win: p.cur, people: len(x.logins), nTeams: len(x.teams)}
+	a.day0 = dayNumber(p.cur.Start)
+	a.nDays = int(dayNumber(p.cur.End)-a.day0) + 1
+	a.rows = make([][]uint8, (a.nTeams+1)*a.people)
+	return a
+}
+
+// dayNumber is t's UTC date as days since the Unix epoch.
+func dayNumber(t time.Time) int64 {
+	s := t.Unix()
+	d := s / 86400
+	if s%86400 < 0 {
+		d--
+	}
+	return d
+}
+
+// add records one activity of login (on source) at t, on an item of
+// itemTeam (-1: none) in repo, of category cat.
+func (a *allocator) add(source Source, login string, itemTeam int, repo string, cat Category, t time.Time) {
+	if !a.win.Contains(t) || login == "" {
+		return
+	}
+	info := a.x.lookup(source, login)
+	if info.person < 0 || a.bots.match(login) {
+		return
+	}
+	team := itemTeam
+	if team < 0 || !containsInt(info.teams, team) {
+		team = a.x.pick(info.teams, repo)
+	}
+	bit := engineeringBit
+	if cat == Research {
+		bit = researchBit
+	}
+	day := int(dayNumber(t) - a.day0)
+	a.mark(team*a.people+info.person, day, bit)
+	a.mark(a.nTeams*a.people+info.person, day, bit)
+}
+
+// mark sets a category bit of one row's day.
+func (a *allocator) mark(row, day int, bit uint8) {
+	r := a.rows[row]
+	if r == nil {
+		r = make([]uint8, a.nDays)
+		a.rows[row] = r
+	}
+	r[day] |= bit
+}
+
+// change records the activities of one non-bot change of team.
+func (a *allocator) change(c *Change, team int) {
+	for _, ac := range c.Activity {
+		a.add(c.Source, ac.Login, team, c.Repo, c.Category, ac.At)
+	}
+	a.add(c.Source, c.Author, team, c.Repo, c.Category, c.OpenedAt)
+	a.add(c.Source, c.Author, team, c.Repo, c.Category, c.MergedAt)
+}
+
+// report turns slot's person-days (slot nTeams: the total) into the
+// allocation report, with merged counts by category and the target.
+func (a *allocator) report(slot int, mergedCat [2]int, target *Split) AllocationReport {
+	out := AllocationReport{Target: target}
+	var research, engineering float64
+	for person := range a.people {
+		r := a.rows[slot*a.people+person]
+		if r == nil {
+			continue
+		}
+		pa := PersonAllocation{Login: a.x.logins[person]}
+		for _, bits := range r {
+			switch bits {
+			case researchBit:
+				pa.Research++
+			case engineeringBit:
+				pa.Engineering++
+			case researchBit | engineeringBit:
+				pa.Research += 0.5
+				pa.Engineering += 0.5
+			}
+		}
+		if pa.Research+pa.Engineering == 0 {
+			continue
+		}
+		research += pa.Research
+		engineering += pa.Engineering
+		out.ByPerson = append(out.ByPerson, pa)
+	}
+	slices.SortFunc(out.ByPerson, func(x, y PersonAllocation) int {
+		if c := cmp.Compare(y.Research+y.Engineering, x.Research+x.Engineering); c != 0 {
+			return c
+		}
+		return strings.Compare(strings.ToLower(x.Login), strings.ToLower(y.Login))
+	})
+	out.TotalDays = research + engineering
+	if out.TotalDays > 0 {
+		out.PersonDays = &Split{Research: 100 * research / out.TotalDays, Engineering: 100 * engineering / out.TotalDays}
+	}
+	if n := mergedCat[0] + mergedCat[1]; n > 0 {
+		out.MergedChanges = &Split{Research: 100 * float64(mergedCat[0]) / float64(n), Engineering: 100 * float64(mergedCat[1]) / float64(n)}
+	}
+	if target != nil && out.PersonDays != nil {
+		d := out.PersonDays.Research - target.Research
+		out.Drift = &d
+	}
+	return out
+}

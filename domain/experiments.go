@@ -1,0 +1,364 @@
+package domain
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+	"time"
+)
+
+// expAcc collects one slot's experiments.
+type expAcc struct {
+	running, active, adopted, abandoned int
+	decisionsWeekly                     [Weeks]int
+	turnaround, runDuration, queueTime  metricAcc
+	timeToDecision                      metricAcc
+	stale, fast, all                    []*Experiment
+	zombies                             []Zombie
+}
+
+// expKey identifies an experiment: its runs share source, repo and key.
+type expKey struct {
+	source    Source
+	repo, key string
+}
+
+// runStart is when a run started; a run the source gives no start for
+// (still queued) starts at its creation.
+func runStart(r *Run) time.Time {
+	if !r.StartedAt.IsZero() {
+		return r.StartedAt
+	}
+	return r.CreatedAt
+}
+
+// runResultAt is a run's result as of now: in progress until it finished.
+func runResultAt(r *Run, now time.Time) Result {
+	switch {
+	case r.FinishedAt.After(now):
+		return InProgress
+	case r.FinishedAt.IsZero() && (r.Result == "" || r.Result == InProgress):
+		return InProgress
+	}
+	return r.Result
+}
+
+// expMatcher decides which runs are experiment runs and their keys, with
+// the regexp answers cached per branch and name (runs repeat them).
+type expMatcher struct {
+	rules  ExperimentRules
+	refOK  map[string]bool
+	nameOK map[string]bool
+	keyOf  map[string]string
+}
+
+// newExpMatcher prepares rules for a pass over the runs.
+func newExpMatcher(rules ExperimentRules) *expMatcher {
+	return &expMatcher{rules: rules, refOK: map[string]bool{}, nameOK: map[string]bool{}, keyOf: map[string]string{}}
+}
+
+// enabled reports whether any run can be an experiment run.
+func (m *expMatcher) enabled() bool {
+	return len(m.rules.Workflows) > 0 || m.rules.PipelineRef != nil
+}
+
+// isExperiment applies SPEC §3: GitHub runs of the listed workflow files;
+// GitLab pipelines whose ref matches PipelineRef and name PipelineName.
+func (m *expMatcher) isExperiment(r *Run) bool {
+	if r.Source != GitLab {
+		return workflowIn(m.rules.Workflows, r.Workflow)
+	}
+	if m.rules.PipelineRef == nil {
+		return false
+	}
+	ok, seen := m.refOK[r.Branch]
+	if !seen {
+		ok = m.rules.PipelineRef.MatchString(r.Branch)
+		m.refOK[r.Branch] = ok
+	}
+	if !ok || m.rules.PipelineName == nil {
+		return ok
+	}
+	ok, seen = m.nameOK[r.Name]
+	if !seen {
+		ok = m.rules.PipelineName.MatchString(r.Name)
+		m.nameOK[r.Name] = ok
+	}
+	return ok
+}
+
+// key is the run's experiment key: the first capture of KeyPattern in its
+// name (the whole match when the pattern has no group) when it matches,
+// else its branch; with Key "run_name" and no pattern, its name (or its
+// branch when it has none).
+func (m *expMatcher) key(r *Run) string {
+	if re := m.rules.KeyPattern; re != nil {
+		k, seen := m.keyOf[r.Name]
+		if !seen {
+			if sub := re.FindStringSubmatch(r.Name); sub != nil {
+				k = sub[0]
+				if len(sub) > 1 && sub[1] != "" {
+					k = sub[1]
+				}
+			}
+			m.keyOf[r.Name] = k
+		}
+		if k != "" {
+			return k
+		}
+		return r.Branch
+	}
+	if m.rules.Key == "run_name" && r.Name != "" {
+		return r.Name
+	}
+	return r.Branch
+}
+
+// experiments groups the experiment runs that started before now, finds
+// each experiment's change, state and team, and fills the slots.
+func (cx *computer) experiments() {
+	m := newExpMatcher(cx.s.Experiments)
+	if !m.enabled() {
+		return
+	}
+	now := cx.now
+	index := make(map[expKey]int)
+	var exps []*Experiment
+	for i := range cx.ds.Runs {
+		r := &cx.ds.Runs[i]
+		if !m.isExperiment(r) {
+			continue
+		}
+		if st := runStart(r); st.IsZero() || !st.Before(now) {
+			continue
+		}
+		k := expKey{r.Source, r.Repo, m.key(r)}
+		if k.key == "" {
+			continue
+		}
+		j, ok := index[k]
+		if !ok {
+			j = len(exps)
+			index[k] = j
+			exps = append(exps, &Experiment{Source: k.source, Repo: k.repo, Key: k.key})
+		}
+		exps[j].Runs = append(exps[j].Runs, r)
+	}
+	if len(exps) == 0 {
+		return
+	}
+	need := make(map[refKey]*Change, len(exps))
+	for _, e := range exps {
+		slices.SortStableFunc(e.Runs, func(a, b *Run) int {
+			if c := runStart(a).Compare(runStart(b)); c != 0 {
+				return c
+			}
+			return a.CreatedAt.Compare(b.CreatedAt)
+		})
+		need[refKey{e.Source, e.Repo, e.Runs[len(e.Runs)-1].Branch}] = nil
+	}
+	for i := range cx.ds.Changes {
+		c := &cx.ds.Changes[i]
+		if c.Bot || c.HeadBranch == "" || c.OpenedAt.After(now) {
+			continue
+		}
+		k := refKey{c.Source, c.Repo, c.HeadBranch}
+		if cur, ok := need[k]; ok && (cur == nil || c.OpenedAt.After(cur.OpenedAt)) {
+			need[k] = c
+		}
+	}
+	cls := newClassifier(cx.s.Classify, true)
+	for _, e := range exps {
+		e.Change = need[refKey{e.Source, e.Repo, e.Runs[len(e.Runs)-1].Branch}]
+		team := cx.describe(e, cls)
+		sl, total := cx.targets(team)
+		zombies := cx.zombies(e)
+		for _, s := range [2]*slot{sl, total} {
+			if s != nil {
+				cx.addExperiment(&s.exp, e, zombies)
+			}
+		}
+		for _, r := range e.Runs {
+			cx.alloc.add(r.Source, r.Actor, team, e.Repo, e.Category, runStart(r))
+		}
+	}
+}
+
+// describe fills an experiment's owner, team, category and state at now,
+// returning its team number (-1: none).
+func (cx *computer) describe(e *Experiment, cls *classifier) int {
+	now := cx.now
+	first, last := e.Runs[0], e.Runs[len(e.Runs)-1]
+	e.FirstRunAt, e.LastRunAt = runStart(first), runStart(last)
+	e.LastResult = runResultAt(last, now)
+	e.IdleSeconds = seconds(now.Sub(e.LastRunAt))
+	e.Owner = ""
+	for _, r := range e.Runs { // a bot runs the schedule; the owner is the first person
+		if r.Actor != "" && !cx.bots.match(r.Actor) {
+			e.Owner = r.Actor
+			break
+		}
+		if e.Owner == "" {
+			e.Owner = r.Actor
+		}
+	}
+	team := cx.x.attribute(e.Source, e.Owner, e.Repo)
+	e.Team = cx.x.name(team)
+	if e.Change != nil {
+		e.Category = e.Change.Category
+	} else {
+		e.Category = cls.classify(nil, last.Branch)
+	}
+	e.Status, e.ConcludedAt = cx.conclusion(e)
+	if e.Status == "" {
+		e.Status = Active
+		rules := cx.s.Experiments
+		for _, r := range e.Runs {
+			if runResultAt(r, now) == InProgress && (rules.MaxRun <= 0 || now.Sub(runStart(r)) < rules.MaxRun) {
+				e.Status = Running
+			}
+		}
+		if e.Status == Active && rules.StaleAfter > 0 && now.Sub(e.LastRunAt) >= rules.StaleAfter {
+			e.Status = Stale
+		}
+	}
+	return team
+}
+
+// conclusion says whether the experiment was decided at or before now:
+// adopted when its change merged; abandoned when the change closed unmerged
+// or carries the label "abandoned" (concluded at the change's last update,
+// or at the last run's finish when that update is unknown or after now).
+func (cx *computer) conclusion(e *Experiment) (ExperimentStatus, time.Time) {
+	now, c := cx.now, e.Change
+	if c == nil {
+		return "", time.Time{}
+	}
+	if t := cut(c.MergedAt, now); !t.IsZero() {
+		return Adopted, t
+	}
+	if t := cut(c.ClosedAt, now); !t.IsZero() {
+		return Abandoned, t
+	}
+	if !labelIn([]string{"abandoned"}, c.Labels) {
+		return "", time.Time{}
+	}
+	if t := cut(c.UpdatedAt, now); !t.IsZero() {
+		return Abandoned, t
+	}
+	var t time.Time
+	for _, r := range e.Runs {
+		if f := cut(r.FinishedAt, now); f.After(t) {
+			t = f
+		}
+	}
+	if t.IsZero() {
+		t = e.LastRunAt
+	}
+	return Abandoned, t
+}
+
+// zombies lists a live experiment's runs in progress for max_run or longer.
+func (cx *computer) zombies(e *Experiment) []Zombie {
+	maxRun := cx.s.Experiments.MaxRun
+	if maxRun <= 0 || e.Status == Adopted || e.Status == Abandoned {
+		return nil
+	}
+	var out []Zombie
+	for _, r := range e.Runs {
+		if age := cx.now.Sub(runStart(r)); runResultAt(r, cx.now) == InProgress && age >= maxRun {
+			out = append(out, Zombie{Experiment: e, Run: r, Seconds: seconds(age)})
+		}
+	}
+	return out
+}
+
+// addExperiment records one experiment in a slot's accumulator.
+func (cx *computer) addExperiment(acc *expAcc, e *Experiment, zombies []Zombie) {
+	p, now := cx.p, cx.now
+	acc.all = append(acc.all, e)
+	acc.zombies = append(acc.zombies, zombies...)
+	switch e.Status {
+	case Running:
+		acc.running++
+		acc.active++
+	case Active:
+		acc.active++
+	case Stale:
+		acc.stale = append(acc.stale, e)
+	}
+	for i, r := range e.Runs {
+		st := runStart(r)
+		if i > 0 {
+			acc.turnaround.add(p.place(st), seconds(st.Sub(runStart(e.Runs[i-1]))))
+		}
+		if fin := cut(r.FinishedAt, now); !fin.IsZero() && !r.StartedAt.IsZero() {
+			acc.runDuration.add(p.place(fin), nonNegative(fin.Sub(r.StartedAt)))
+		}
+		if !r.CreatedAt.IsZero() && !r.StartedAt.IsZero() {
+			acc.queueTime.add(p.place(r.StartedAt), nonNegative(r.StartedAt.Sub(r.CreatedAt)))
+		}
+	}
+	if e.ConcludedAt.IsZero() {
+		return
+	}
+	w := p.place(e.ConcludedAt)
+	ttd := nonNegative(e.ConcludedAt.Sub(e.FirstRunAt))
+	acc.timeToDecision.add(w, ttd)
+	if w.week >= 0 {
+		acc.decisionsWeekly[w.week]++
+	}
+	if !w.cur {
+		return
+	}
+	if e.Status == Adopted {
+		acc.adopted++
+		return
+	}
+	acc.abandoned++
+	if ff := cx.s.Experiments.FailFast; ff > 0 && ttd >= 0 && ttd <= seconds(ff) {
+		acc.fast = append(acc.fast, e)
+	}
+}
+
+// nonNegative is d in whole seconds, -1 (unknown) when negative.
+func nonNegative(d time.Duration) int64 {
+	if d < 0 {
+		return -1
+	}
+	return seconds(d)
+}
+
+// experimentReport turns a slot's experiments into its report.
+func (p *periods) experimentReport(acc *expAcc) ExperimentReport {
+	out := ExperimentReport{
+		Running: acc.running, Active: acc.active,
+		Adopted: acc.adopted, Abandoned: acc.abandoned,
+		DecisionsPerWeek: p.rate(acc.adopted + acc.abandoned),
+		DecisionsWeekly:  acc.decisionsWeekly,
+		Turnaround:       acc.turnaround.metric(),
+		RunDuration:      acc.runDuration.metric(),
+		QueueTime:        acc.queueTime.metric(),
+		TimeToDecision:   acc.timeToDecision.metric(),
+		Stale:            acc.stale,
+		Zombies:          acc.zombies,
+		FastFailures:     acc.fast,
+		All:              acc.all,
+	}
+	byKey := func(a, b *Experiment) int {
+		return cmp.Or(strings.Compare(a.Repo, b.Repo), strings.Compare(a.Key, b.Key), strings.Compare(string(a.Source), string(b.Source)))
+	}
+	slices.SortFunc(out.Stale, func(a, b *Experiment) int {
+		return cmp.Or(cmp.Compare(b.IdleSeconds, a.IdleSeconds), byKey(a, b))
+	})
+	slices.SortFunc(out.Zombies, func(a, b Zombie) int {
+		return cmp.Or(cmp.Compare(b.Seconds, a.Seconds), byKey(a.Experiment, b.Experiment), strings.Compare(a.Run.ID, b.Run.ID))
+	})
+	slices.SortFunc(out.FastFailures, func(a, b *Experiment) int {
+		return cmp.Or(b.ConcludedAt.Compare(a.ConcludedAt), byKey(a, b))
+	})
+	slices.SortFunc(out.All, func(a, b *Experiment) int {
+		return cmp.Or(b.LastRunAt.Compare(a.LastRunAt), byKey(a, b))
+	})
+	return out
+}
