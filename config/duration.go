@@ -64,19 +64,23 @@ func ParseDuration(s string) (time.Duration, error) {
 		if err != nil {
 			return 0, fmt.Errorf("%q is too large", s)
 		}
-		u := rest[i]
-		if u == '.' || u == ',' {
+		if rest[i] == '.' || rest[i] == ',' {
 			return 0, fmt.Errorf("%q has a fraction; use a smaller unit, e.g. 1d12h for 1.5d", s)
 		}
+		j := i
+		for j < len(rest) && (rest[j] < '0' || rest[j] > '9') {
+			j++
+		}
+		if j-i != 1 || unitIndex(rest[i]) < 0 {
+			return 0, fmt.Errorf("%q has an unknown unit %q", s, rest[i:j])
+		}
+		u := rest[i]
 		k := next
 		for k < len(durationUnits) && durationUnits[k].sym != u {
 			k++
 		}
 		if k == len(durationUnits) {
-			if unitIndex(u) >= 0 {
-				return 0, fmt.Errorf("%q repeats a unit or puts a smaller unit before a larger one", s)
-			}
-			return 0, fmt.Errorf("%q has an unknown unit %q", s, string(u))
+			return 0, fmt.Errorf("%q repeats a unit or puts a smaller unit before a larger one", s)
 		}
 		unit := durationUnits[k].d
 		if n > int64(math.MaxInt64/unit) || total > math.MaxInt64-time.Duration(n)*unit {

@@ -71,7 +71,7 @@ func parse(filename string, data []byte, mode fs.FileMode, checkMode bool) (*Con
 	}
 	root, err := readNode(data)
 	if err != nil {
-		p.list = append(p.list, yamlProblem(filename, err.Error()))
+		p.list = append(p.list, syntaxProblem(filename, err.Error()))
 		return nil, finish(p.list, nil)
 	}
 	secrets := tokensIn(root)
@@ -172,6 +172,43 @@ func yamlProblem(file, msg string) Problem {
 		return Problem{File: file, Line: n, Msg: "invalid YAML: " + m[2]}
 	}
 	return Problem{File: file, Msg: "invalid YAML: " + msg}
+}
+
+// parserProblems are the messages of yaml.v3's parser (as opposed to its
+// scanner). For these yaml.v3 prints the 0-based line of the mark
+// (go-yaml/yaml#205) and omits "line 0:", so one is added back.
+var parserProblems = []string{
+	"did not find expected <stream-start>",
+	"did not find expected <document start>",
+	"did not find expected node content",
+	"did not find expected '-' indicator",
+	"did not find expected key",
+	"did not find expected ',' or ']'",
+	"did not find expected ',' or '}'",
+	"found undefined tag handle",
+	"found duplicate %YAML directive",
+	"found duplicate %TAG directive",
+	"found incompatible YAML document",
+}
+
+// syntaxProblem is yamlProblem for the parse stage, with yaml.v3's line
+// numbers corrected: a missing "line N:" means line 1, and parser (not
+// scanner) errors are one line off.
+func syntaxProblem(file, msg string) Problem {
+	p := yamlProblem(file, msg)
+	if !strings.HasPrefix(strings.TrimPrefix(msg, "yaml: "), "line ") {
+		if strings.HasPrefix(msg, "yaml: ") {
+			p.Line = 1
+		}
+		return p
+	}
+	for _, pp := range parserProblems {
+		if strings.HasSuffix(msg, pp) {
+			p.Line++
+			break
+		}
+	}
+	return p
 }
 
 // decodeProblems converts what yaml.v3's strict decoder found into

@@ -264,7 +264,8 @@ func (c *Config) checkTeams(p *collector) {
 }
 
 func checkAllocation(p *collector, path string, a *Allocation) {
-	if a == nil {
+	if a == nil || p.under(path+".research") || p.under(path+".engineering") {
+		// A half that is not a number was reported; a sum would only confuse.
 		return
 	}
 	const allowed = "research and engineering in percent, adding up to 100, e.g. {research: 30, engineering: 70}"
