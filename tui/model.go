@@ -77,6 +77,9 @@ type Model struct {
 	cancel context.CancelFunc
 
 	width, height int
+	// after schedules a message after a delay (tea.Tick); tests replace it
+	// so that driving the model never sleeps.
+	after func(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd
 
 	// data
 	phase     phase
@@ -142,6 +145,7 @@ func New(opts Options) *Model {
 		opts: opts, st: st, keys: newKeyMap(), help: h, spin: sp,
 		ctx: ctx, cancel: cancel,
 		width: 80, height: 24,
+		after:     tea.Tick,
 		window:    w,
 		computeMu: &sync.Mutex{},
 	}
@@ -161,7 +165,7 @@ func (m *Model) Init() tea.Cmd {
 func (m *Model) busy() tea.Cmd {
 	m.busySeq++
 	seq := m.busySeq
-	return tea.Tick(100*time.Millisecond, func(time.Time) tea.Msg { return spinnerDelayMsg{seq: seq} })
+	return m.after(100*time.Millisecond, func(time.Time) tea.Msg { return spinnerDelayMsg{seq: seq} })
 }
 
 // working reports whether anything is in flight.
@@ -199,7 +203,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.onSyncEvent(msg.ev)
 		cmds := []tea.Cmd{nextEvent(msg.ch)}
 		if !msg.ev.WaitUntil.IsZero() {
-			cmds = append(cmds, clockTick())
+			cmds = append(cmds, m.clockTick())
 		}
 		return m, tea.Batch(cmds...)
 	case syncClosedMsg:
@@ -210,7 +214,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.maybeSync()
 	case clockTickMsg:
 		if m.syncing && m.progress.WaitUntil.After(m.opts.Now()) {
-			return m, clockTick()
+			return m, m.clockTick()
 		}
 		return m, nil
 	case openedMsg:
@@ -225,8 +229,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 // clockTick redraws once a second (rate-limit countdown).
-func clockTick() tea.Cmd {
-	return tea.Tick(time.Second, func(time.Time) tea.Msg { return clockTickMsg{} })
+func (m *Model) clockTick() tea.Cmd {
+	return m.after(time.Second, func(time.Time) tea.Msg { return clockTickMsg{} })
 }
 
 // onLoaded stores fresh data and computes it; a failed load keeps whatever
@@ -298,7 +302,7 @@ func (m *Model) maybeSync() tea.Cmd {
 	if newestSync(m.ds).IsZero() || age >= m.opts.Refresh {
 		return m.startSync()
 	}
-	return tea.Tick(m.opts.Refresh-age, func(time.Time) tea.Msg { return refreshTickMsg{} })
+	return m.after(m.opts.Refresh-age, func(time.Time) tea.Msg { return refreshTickMsg{} })
 }
 
 // startSync runs Backend.Sync in the background.

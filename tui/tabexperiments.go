@@ -14,7 +14,7 @@ import (
 func (m *Model) experimentsTop(td *teamData) []string {
 	e := &td.rep.Experiments
 	st := m.st
-	const lw = 10
+	const lw = 12
 	now := pad("Now", lw) + strconv.Itoa(e.Running) + " running · " + strconv.Itoa(e.Active) + " active · " +
 		strconv.Itoa(len(e.Stale)) + " stale · " + strconv.Itoa(len(e.Zombies)) + " zombie runs"
 	win := pad("Window", lw) + strconv.Itoa(e.Adopted) + " adopted · " + strconv.Itoa(e.Abandoned) + " abandoned · " +

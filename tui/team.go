@@ -225,7 +225,15 @@ func (m *Model) statsLine(label string, mt *domain.Metric, labelW int) string {
 		ds = m.st.Good
 	}
 	return pad(label, labelW) + rfit(fmtP(c, 50), 6) + rfit(fmtP(c, 75), 6) + rfit(fmtP(c, 90), 6) + rfit(n, 6) +
-		rfit(fmtP(mt.Previous, 50), 7) + " " + ds.Render(pad(d, 6)) + " " + m.st.Spark.Render(sparkline(vals, 1))
+		rfit(fmtP(mt.Previous, 50), 7) + " " + ds.Render(pad(d, 6)) + " " + m.st.Spark.Render(sparkline(vals, m.sparkEach()))
+}
+
+// sparkEach is how many cells a weekly point takes: two when there is room.
+func (m *Model) sparkEach() int {
+	if m.width >= 120 {
+		return 2
+	}
+	return 1
 }
 
 // statsHeader heads a block of statsLine rows.
