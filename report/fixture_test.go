@@ -105,7 +105,7 @@ func fixture() (*domain.Report, *domain.Dataset) {
 		Previous:    domain.Period{Start: ago(28 * d), End: ago(14 * d)},
 		Teams:       []domain.TeamReport{fraud, platform},
 		Total:       total,
-		Quality:     domain.DataQuality{BotChanges: 3, NegativeSpans: 2},
+		Quality:     domain.DataQuality{BotChanges: 3, NegativeSpans: 2, FutureEvents: 1, UnattributedChanges: 4},
 		Sources: []domain.SourceStatus{
 			{Name: "github", LastSync: ago(10 * time.Minute)},
 			{Name: "gitlab", LastSync: ago(3 * h), Errors: []string{"acme/ml/x: 404 \x1b[31mnot found"}},

@@ -42,8 +42,8 @@ func writeMarkdown(w *bufio.Writer, rep *domain.Report, sel selection, _ Options
 	if sel.all() {
 		mdTeam(w, &rep.Total, false)
 	}
-	if q := qualityLine(rep.Quality); q != "" {
-		w.WriteString("\n_Data quality: " + q + "._\n")
+	if items := qualityItems(rep.Quality); len(items) > 0 {
+		w.WriteString("\n**" + capital(qualityHeading) + ":** " + strings.Join(items, " · ") + "\n")
 	}
 	return nil
 }

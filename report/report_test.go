@@ -79,7 +79,11 @@ func TestTextPlain(t *testing.T) {
 		"    exp/long-train  running 31h  acme/fraud-model",
 		"    exp/graph-features-v2  in 2.5d  dave  acme/ml/feature-store",
 		"    3.2d  acme/fraud-model#412  alice  Red alert link fix gnp.exe <b>bold</b> *…",
-		"data quality: 3 bot changes left out · 2 negative spans counted as unknown",
+		"data quality, whole history",
+		"  3 bot changes left out of every metric",
+		"  2 negative spans (clock skew, rebases) counted as unknown",
+		"  1 timestamp after the report time ignored",
+		"  4 changes in no team, counted in the org total only",
 	} {
 		if !strings.Contains(out, want+"\n") {
 			t.Errorf("text lacks line %q\n%s", want, out)
@@ -211,7 +215,7 @@ func TestMarkdown(t *testing.T) {
 		"  - [exp/long-train](https://github.com/acme/fraud-model/actions/runs/77): running 31h (acme/fraud-model)\n",
 		"  - exp/graph-features-v2: decided in 2.5d, owner dave (acme/ml/feature-store)\n",
 		"### All teams\n",
-		"_Data quality: 3 bot changes left out · 2 negative spans counted as unknown._\n",
+		"**Data quality, whole history:** 3 bot changes left out of every metric · 2 negative spans (clock skew, rebases) counted as unknown · 1 timestamp after the report time ignored · 4 changes in no team, counted in the org total only\n",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("markdown lacks %q\n%s", want, out)

@@ -177,20 +177,24 @@ func guardrailLines(gs []domain.GuardrailResult) []line {
 	return []line{{label: "guardrails", value: v, mark: good}}
 }
 
-// qualityLine is the data-quality note, or "" when nothing was left out.
-func qualityLine(q domain.DataQuality) string {
-	var parts []string
+// qualityItems lists what pace left out or could not trust across the whole
+// dataset (not just the window, as domain counts them); empty when nothing.
+func qualityItems(q domain.DataQuality) []string {
+	var items []string
 	if q.BotChanges > 0 {
-		parts = append(parts, plural(q.BotChanges, "bot change", "bot changes")+" left out")
+		items = append(items, plural(q.BotChanges, "bot change", "bot changes")+" left out of every metric")
 	}
 	if q.NegativeSpans > 0 {
-		parts = append(parts, plural(q.NegativeSpans, "negative span", "negative spans")+" counted as unknown")
+		items = append(items, plural(q.NegativeSpans, "negative span", "negative spans")+" (clock skew, rebases) counted as unknown")
 	}
 	if q.FutureEvents > 0 {
-		parts = append(parts, plural(q.FutureEvents, "future timestamp", "future timestamps")+" ignored")
+		items = append(items, plural(q.FutureEvents, "timestamp", "timestamps")+" after the report time ignored")
 	}
 	if q.UnattributedChanges > 0 {
-		parts = append(parts, plural(q.UnattributedChanges, "change", "changes")+" in no team (org total only)")
+		items = append(items, plural(q.UnattributedChanges, "change", "changes")+" in no team, counted in the org total only")
 	}
-	return strings.Join(parts, " · ")
+	return items
 }
+
+// qualityHeading introduces the data-quality items.
+const qualityHeading = "data quality, whole history"

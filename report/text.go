@@ -89,9 +89,12 @@ func writeText(w *bufio.Writer, rep *domain.Report, sel selection, opts Options)
 		o.w.WriteByte('\n')
 		o.team(&rep.Total, false)
 	}
-	if q := qualityLine(rep.Quality); q != "" {
+	if items := qualityItems(rep.Quality); len(items) > 0 {
 		o.w.WriteByte('\n')
-		o.put("data quality: "+q, nil)
+		o.put(qualityHeading, &o.pal.bold)
+		for _, it := range items {
+			o.put("  "+it, nil)
+		}
 	}
 	return nil
 }
