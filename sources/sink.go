@@ -49,7 +49,11 @@ type Page struct {
 	Changes     []domain.Change
 	Deployments []domain.Deployment
 	Runs        []domain.Run
-	Cursor      Cursor
+	// Links are exact deploy containments found with this page's
+	// deployments; stored with them so the cursor never moves past a
+	// deployment whose links were lost (see DeployLink).
+	Links  []DeployLink
+	Cursor Cursor
 }
 
 // Sink is where a sync writes (the SQLite store implements it).
