@@ -58,7 +58,7 @@ type Options struct {
 	Concurrency int // requests in flight to the host, and repos synced at once; default 4
 	MaxRetries  int // attempts after the first for 5xx, timeouts, truncated JSON; default 4
 
-	Now   func() time.Time                             // default time.Now
+	Now   func() time.Time                                 // default time.Now
 	Sleep func(ctx context.Context, d time.Duration) error // default: a timer that honours ctx
 }
 
