@@ -86,6 +86,10 @@ func parse(filename string, data []byte, mode fs.FileMode, checkMode bool) (*Con
 		return nil, finish(p.list, secrets)
 	}
 	w.walk(doc, reflect.TypeOf(Config{}), "")
+	if w.spent {
+		// Checking the rest would only repeat the same problems thousands of times.
+		return nil, finish(Errors{p.list[len(p.list)-1]}, secrets)
+	}
 
 	c := Default()
 	if len(p.list) == 0 {

@@ -68,6 +68,24 @@ func TestProblems(t *testing.T) {
 			// The sum is not checked on top: the type error says it all.
 			`pace.yaml:4: teams[0].allocation.research: must be a number, got "thirty"`,
 		}},
+		{"quoted number", "teams:\n  - name: A\n    members: [a]\n    allocation: {research: '30', engineering: 70}\n", []string{
+			`pace.yaml:4: teams[0].allocation.research: must be a number, got the string "30"; drop the quotes`,
+		}},
+		{"not finite", "teams:\n  - name: A\n    members: [a]\n    allocation: {research: .nan, engineering: .inf}\n", []string{
+			`pace.yaml:4: teams[0].allocation.research: must be a finite number, got ".nan"`,
+			`pace.yaml:4: teams[0].allocation.engineering: must be a finite number, got ".inf"`,
+		}},
+		{"empty list items", "teams:\n  -\n  - 3\ngithub:\n  repos: [acme/x, ~]\n", []string{
+			`pace.yaml:2: teams[0]: is empty; fill it in or remove it`,
+			`pace.yaml:3: teams[1]: must be a mapping (key: value), got a single value`,
+			`pace.yaml:5: github.repos[1]: is empty; fill it in or remove it`,
+		}},
+		{"unsupported tag", "window: !!binary aGVsbG8=\n", []string{
+			`pace.yaml:1: window: has an unsupported YAML tag "!!binary"`,
+		}},
+		{"complex key", "? [a, b]\n: c\n", []string{
+			`pace.yaml:1: keys must be plain names, got a list`,
+		}},
 		{"repeated key", "window: 14d\nrefresh: 5m\nwindow: 7d\n", []string{
 			`pace.yaml:3: window: is written twice (first at line 1); keep one`,
 		}},

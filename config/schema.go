@@ -26,8 +26,9 @@ var (
 )
 
 // nodeBudget bounds the nodes visited so alias fan-out ("billion laughs")
-// cannot make a small file take forever.
-const nodeBudget = 100000
+// cannot make a small file take forever; a large real config has a few
+// thousand nodes.
+const nodeBudget = 50000
 
 type walker struct {
 	p      *collector
@@ -35,10 +36,11 @@ type walker struct {
 	order  map[string][]string
 	budget int
 	spent  bool // the budget ran out and was reported
+	memo   map[*yaml.Node][]entry
 }
 
 func newWalker(p *collector) *walker {
-	return &walker{p: p, lines: p.lines, order: map[string][]string{}, budget: nodeBudget}
+	return &walker{p: p, lines: p.lines, order: map[string][]string{}, budget: nodeBudget, memo: map[*yaml.Node][]entry{}}
 }
 
 // entry is one key/value of a mapping, after "<<" merges are expanded.
@@ -112,6 +114,11 @@ func (w *walker) walk(n *yaml.Node, t reflect.Type, path string) {
 		for i, item := range n.Content {
 			ip := fmt.Sprintf("%s[%d]", path, i)
 			w.lines[ip] = item.Line
+			if isNull(w.deref(item)) {
+				// "- " with nothing after it, or ~: always a slip.
+				w.p.addAt(item.Line, ip, "is empty; fill it in or remove it")
+				continue
+			}
 			w.walk(item, t.Elem(), ip)
 		}
 	case t.Kind() == reflect.Map:
@@ -132,7 +139,9 @@ func (w *walker) walk(n *yaml.Node, t reflect.Type, path string) {
 			return
 		}
 		var f float64
-		if tag := n.ShortTag(); (tag != "!!int" && tag != "!!float") || n.Decode(&f) != nil {
+		if tag := n.ShortTag(); tag == "!!str" && plainNumber.MatchString(n.Value) {
+			w.p.addAt(n.Line, path, "must be a number, got the string %q; drop the quotes", n.Value)
+		} else if (tag != "!!int" && tag != "!!float") || n.Decode(&f) != nil {
 			w.p.addAt(n.Line, path, "must be a number, got %q", n.Value)
 		} else if math.IsNaN(f) || math.IsInf(f, 0) {
 			w.p.addAt(n.Line, path, "must be a finite number, got %q", n.Value)
@@ -207,6 +216,20 @@ func isCategory(s string) bool {
 // repeated keys and expanding "<<" merge keys (explicit keys win, as in
 // yaml.v3's decoder).
 func (w *walker) entries(n *yaml.Node, path string) []entry {
+	if w.budget < 0 {
+		return nil
+	}
+	// An anchored mapping merged or aliased many times is flattened once:
+	// linear work for nested merges, and its problems are reported once.
+	if out, ok := w.memo[n]; ok {
+		return out
+	}
+	out := w.flatten(n, path)
+	w.memo[n] = out
+	return out
+}
+
+func (w *walker) flatten(n *yaml.Node, path string) []entry {
 	var out []entry
 	seen := map[string]int{}
 	var merged []entry
@@ -246,10 +269,18 @@ func (w *walker) merge(v *yaml.Node, path string) []entry {
 	case yaml.MappingNode:
 		return w.entries(v, path)
 	case yaml.SequenceNode:
+		// Earlier mappings win; keeping only distinct keys at each level
+		// also keeps nested merge fan-out small.
 		var out []entry
+		seen := map[string]bool{}
 		for _, item := range v.Content {
 			if item = w.deref(item); item != nil && item.Kind == yaml.MappingNode {
-				out = append(out, w.entries(item, path)...)
+				for _, e := range w.entries(item, path) {
+					if !seen[e.key.Value] {
+						seen[e.key.Value] = true
+						out = append(out, e)
+					}
+				}
 			} else if item != nil {
 				w.p.addAt(item.Line, path, "<< must merge mappings, got %s", kindName(item))
 			}
