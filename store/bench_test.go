@@ -1,0 +1,97 @@
+package store
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/pace-dev/pace/domain"
+	"github.com/pace-dev/pace/sources"
+)
+
+// Scale 100 of the brief: 150k changes with six activities each, 30k
+// deployments and 100k runs (about 1.28 million rows).
+const (
+	benchChanges     = 150_000
+	benchDeployments = 30_000
+	benchRuns        = 100_000
+)
+
+// rowsOf counts the table rows a dataset came from.
+func rowsOf(ds *domain.Dataset) int {
+	n := len(ds.Changes) + len(ds.Deployments) + len(ds.Runs)
+	for i := range ds.Changes {
+		n += len(ds.Changes[i].Activity)
+	}
+	return n
+}
+
+// BenchmarkCommit measures committing pages of 100 changes (with their
+// activities and the cursor) to a growing cache.
+func BenchmarkCommit(b *testing.B) {
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(b.TempDir(), "pace.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	g := newSynth(1)
+	const perPage = 100
+	rows := 0
+	pageNo := 0
+	var elapsed time.Duration
+	for b.Loop() {
+		b.StopTimer()
+		p := sources.Page{Key: sources.Key{Source: domain.GitHub, Repo: g.repos[pageNo%len(g.repos)], Stream: sources.Changes}}
+		for i := range perPage {
+			c := g.change(p.Key.Repo, pageNo*perPage+i+1)
+			rows += 1 + len(c.Activity)
+			p.Changes = append(p.Changes, c)
+		}
+		p.Cursor.Since = g.base.Add(time.Duration(pageNo) * time.Minute)
+		pageNo++
+		b.StartTimer()
+		start := time.Now()
+		if err := s.Commit(ctx, p); err != nil {
+			b.Fatal(err)
+		}
+		elapsed += time.Since(start)
+	}
+	b.ReportMetric(float64(rows)/elapsed.Seconds(), "rows/s")
+}
+
+// BenchmarkLoad measures loading a scale-100 cache.
+func BenchmarkLoad(b *testing.B) {
+	ctx := context.Background()
+	s := buildCache(b, benchChanges, benchDeployments, benchRuns)
+	defer s.Close()
+	var rows int
+	var elapsed time.Duration
+	for b.Loop() {
+		start := time.Now()
+		ds, err := s.Load(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		elapsed += time.Since(start)
+		rows += rowsOf(ds)
+	}
+	b.ReportMetric(float64(rows)/elapsed.Seconds(), "rows/s")
+}
+
+// buildCache fills a fresh cache with synthetic data through Commit.
+func buildCache(tb testing.TB, changes, deployments, runs int) *Store {
+	tb.Helper()
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(tb.TempDir(), "pace.db"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for _, p := range newSynth(42).pages(changes, deployments, runs, 1000) {
+		if err := s.Commit(ctx, p); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return s
+}

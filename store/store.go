@@ -1,0 +1,205 @@
+// Package store is pace's local cache: a SQLite file (modernc.org/sqlite, pure
+// Go) that a sync writes page by page and the dashboard loads whole. It
+// implements sources.Sink. The file holds organisation data (titles, names),
+// never tokens, so it is created private (0600) in a private directory.
+//
+// Concurrency: the file is in WAL mode with a busy timeout, so a TUI can Load
+// while `pace sync` commits pages from another process; readers see the last
+// committed page and never block the writer.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	// The pure-Go SQLite driver, registered as "sqlite".
+	_ "modernc.org/sqlite"
+
+	"github.com/pace-dev/pace/sources"
+)
+
+// busyTimeoutMS is how long a connection waits for another writer (another
+// process committing a page) before it reports SQLITE_BUSY. A page commits in
+// milliseconds, so seconds of waiting means something is wrong.
+const busyTimeoutMS = 5000
+
+// maxConns bounds the pool: each SQLite connection has its own page cache
+// and libc thread state. A Load's lanes, one writer and a spare suffice.
+const maxConns = maxLanes + 2
+
+// Store is an open cache file. It is safe for concurrent use; writes from
+// one Store are serialised in Go so they never wait on SQLite's busy loop.
+type Store struct {
+	db   *sql.DB
+	path string
+	wmu  sync.Mutex // serialises write transactions of this process
+}
+
+// The Store is the sync's sink.
+var _ sources.Sink = (*Store)(nil)
+
+// Open opens (creating when missing) the cache at path and migrates its
+// schema to the version this binary knows. The parent directory is created
+// 0700; the file is created 0600, and an existing file readable by others is
+// tightened to 0600 (it holds private organisation data). A file written by
+// a newer pace (a higher schema version) is refused with an error saying so.
+func Open(ctx context.Context, path string) (*Store, error) {
+	if path == "" {
+		return nil, errors.New("store: empty cache path")
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("store: cache path %q: %w", path, err)
+	}
+	if err := prepareFile(abs); err != nil {
+		return nil, err
+	}
+	db, err := sql.Open("sqlite", dsn(abs))
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", abs, err)
+	}
+	db.SetMaxOpenConns(maxConns)
+	db.SetMaxIdleConns(maxConns)
+	s := &Store{db: db, path: abs}
+	if err := migrate(ctx, db, migrations); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: %s: %w", abs, err)
+	}
+	return s, nil
+}
+
+// Close closes the cache. A Store must not be used after Close.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Path returns the absolute path of the cache file.
+func (s *Store) Path() string { return s.path }
+
+// IntegrityCheck runs SQLite's PRAGMA integrity_check and returns an error
+// listing the problems when the file is not healthy (tests of the sync call
+// it after injected faults).
+func (s *Store) IntegrityCheck(ctx context.Context) error {
+	rows, err := s.db.QueryContext(ctx, "PRAGMA integrity_check")
+	if err != nil {
+		return fmt.Errorf("store: integrity check: %w", err)
+	}
+	defer rows.Close()
+	var problems []string
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			return fmt.Errorf("store: integrity check: %w", err)
+		}
+		if line != "ok" {
+			problems = append(problems, line)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("store: integrity check: %w", err)
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("store: integrity check of %s failed: %s", s.path, strings.Join(problems, "; "))
+	}
+	// integrity_check does not look at foreign keys; a dangling activity
+	// would be silently dropped by Load, so report it here.
+	var dangling int
+	if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM pragma_foreign_key_check").Scan(&dangling); err != nil {
+		return fmt.Errorf("store: foreign key check: %w", err)
+	}
+	if dangling > 0 {
+		return fmt.Errorf("store: integrity check of %s failed: %d rows violate foreign keys", s.path, dangling)
+	}
+	return nil
+}
+
+// SetOrg records the organisation name shown in the dashboard header.
+func (s *Store) SetOrg(ctx context.Context, name string) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('org', ?)
+			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, name)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("store: set org: %w", err)
+	}
+	return nil
+}
+
+// write runs f in a write transaction that also bumps the generation, so
+// every committed write is visible to Load's snapshot check. Writes of this
+// process queue on a mutex rather than in SQLite's busy-wait loop.
+func (s *Store) write(ctx context.Context, f func(tx *sql.Tx) error) error {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := f(tx); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, bumpGeneration); err != nil {
+		return fmt.Errorf("bump generation: %w", err)
+	}
+	return tx.Commit()
+}
+
+// dsn builds the driver's connection string. A file: URI with an escaped
+// path keeps a '?' or '#' in a directory name from being read as a query.
+// Every pooled connection runs these pragmas when it opens: WAL lets readers
+// and one writer work at once; synchronous=NORMAL is durable across process
+// crashes in WAL mode (a power cut may lose the last commits, which the next
+// sync refetches); _txlock=immediate takes the write lock at BEGIN so a
+// writer waits under busy_timeout instead of failing on a lock upgrade.
+// Read-only transactions still begin deferred.
+func dsn(abs string) string {
+	q := url.Values{}
+	q.Set("_busy_timeout", fmt.Sprint(busyTimeoutMS))
+	q.Set("_foreign_keys", "1")
+	q.Set("_journal_mode", "WAL")
+	q.Set("_synchronous", "NORMAL")
+	q.Set("_txlock", "immediate")
+	u := url.URL{Scheme: "file", Path: filepath.ToSlash(abs), RawQuery: q.Encode()}
+	return u.String()
+}
+
+// prepareFile makes the parent directory (0700) and the file (0600) before
+// SQLite sees it, so the file never exists with the umask's wider mode.
+// SQLite creates the -wal and -shm files with the database file's mode.
+// An existing directory is left as it is (it may be shared, e.g. /tmp); an
+// existing file or WAL sidecar readable by group or others is tightened.
+func prepareFile(abs string) error {
+	if err := os.MkdirAll(filepath.Dir(abs), 0o700); err != nil {
+		return fmt.Errorf("store: create cache directory: %w", err)
+	}
+	f, err := os.OpenFile(abs, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("store: open cache file: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("store: open cache file: %w", err)
+	}
+	for _, p := range []string{abs, abs + "-wal", abs + "-shm"} {
+		fi, err := os.Stat(p)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("store: stat %s: %w", p, err)
+		}
+		if fi.Mode().Perm()&0o077 != 0 {
+			if err := os.Chmod(p, fi.Mode().Perm()&0o700); err != nil {
+				return fmt.Errorf("store: %s is readable by other users and cannot be made private: %w", p, err)
+			}
+		}
+	}
+	return nil
+}
