@@ -99,7 +99,14 @@ func (g *teamGen) humanChanges() {
 		}
 		title, branch, l := g.describe(research, &lb)
 		i := g.newChange(ri, author.on(rs.source), title, branch, l, opened)
-		g.lifecycle(i, research, work, pick)
+		g.lifecycle(i, research, work, pick, false)
+	}
+	for _, ago := range sp.waiting {
+		ri := g.r.weighted(shares)
+		author := g.pickPerson(false)
+		title, branch, l := g.describe(false, &lb)
+		i := g.newChange(ri, author.on(sp.repos[ri].source), title, branch, l, g.at(ago))
+		g.lifecycle(i, false, 1, 1, true)
 	}
 }
 
@@ -153,8 +160,9 @@ func (g *teamGen) describe(research bool, lb *labels) (title, branch string, l [
 // lifecycle invents a change's timeline from the team's timing: coding
 // (before opening, or as a draft), waiting for a first review, review to
 // merge; some are closed unmerged, merged unreviewed, rebased or
-// forgotten in the review queue. Whatever lies after now is cut off.
-func (g *teamGen) lifecycle(i int, research bool, work, pick float64) {
+// forgotten in the review queue. A stuck change is ready at opening and
+// gets no review before now. Whatever lies after now is cut off.
+func (g *teamGen) lifecycle(i int, research bool, work, pick float64, stuck bool) {
 	r := g.r
 	c := &g.changes[i]
 	src := c.Source
@@ -165,19 +173,22 @@ func (g *teamGen) lifecycle(i int, research bool, work, pick float64) {
 		resF = 1.5
 	}
 	coding := r.overWeekend(r.logNormal(hours(t.coding*work*resF), 0.9, 10*time.Minute, 12*day))
-	draft := r.chance(0.2 + 0.35*b2f(research))
+	draft := !stuck && r.chance(0.2+0.35*b2f(research))
 	firstCommit, ready := opened.Add(-coding), opened
 	if draft {
 		firstCommit, ready = opened.Add(-r.logNormal(40*time.Minute, 0.8, time.Minute, 6*time.Hour)), opened.Add(coding)
 	}
-	if r.chance(0.04) { // rebased: every commit re-dated after the change was opened
+	if r.chance(0.03) { // rebased: every commit re-dated after the change was opened
 		firstCommit = opened.Add(r.between(5*time.Minute, 3*time.Hour))
 	}
-	closeUnmerged := r.chance(0.06 + 0.08*b2f(research))
-	unreviewed := !closeUnmerged && r.chance(g.spec.unreviewed)
+	closeUnmerged := !stuck && r.chance(0.06+0.08*b2f(research))
+	unreviewed := !closeUnmerged && !stuck && r.chance(g.spec.unreviewed)
 	pickup := r.overWeekend(r.logNormal(hours(t.pickup*pick), 0.9, 2*time.Minute, 20*day))
 	if r.chance(0.03) { // forgotten in the review queue
 		pickup *= time.Duration(6 + r.intn(8))
+	}
+	if stuck {
+		pickup = g.now.Sub(ready) + r.between(time.Hour, 3*day)
 	}
 	review := r.overWeekend(r.logNormal(hours(t.review*work*(0.8+0.2*resF)), 1, 5*time.Minute, 20*day))
 	var firstReview time.Time

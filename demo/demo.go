@@ -88,7 +88,7 @@ func settings() domain.Settings {
 		guardrail("pickup.p75", domain.LE, 8*3600, "8h"),
 		guardrail("stale_experiments", domain.LE, 3, "3"),
 		guardrail("deploys_per_week", domain.GE, 3, "3"),
-		guardrail("change_failure_rate", domain.LE, 20, "20"),
+		guardrail("change_failure_rate", domain.LE, 25, "25"),
 		guardrail("allocation_drift", domain.LE, 10, "10"),
 	}
 	return s

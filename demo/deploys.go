@@ -49,7 +49,7 @@ func (g *teamGen) deployRepo(ri int) {
 			slots = append(slots, deploySlot{at: g.at(f.ago), fail: f})
 		}
 	}
-	if rs.perWeek >= 5 {
+	if rs.perWeek >= 8 { // a busy repo is usually mid-deploy
 		slots = append(slots, deploySlot{at: g.at(7 * time.Minute), live: true})
 	}
 	slices.SortStableFunc(slots, func(a, b deploySlot) int { return a.at.Compare(b.at) })
@@ -65,21 +65,24 @@ func (g *teamGen) deployRepo(ri int) {
 		if k < 0 || (sl.fail == nil && !sl.live && k == attempted) {
 			continue // nothing new to ship
 		}
-		attempted = k
 		sha := g.changes[merged[k]].MergeSHA
 		if rs.staging != "" {
 			res := domain.Success
-			if r.chance(0.05) {
+			if sl.fail == nil && r.chance(0.05) {
 				res = domain.Failure
 			}
 			g.deploy(rs, rs.staging, domain.Staging, sha, t.Add(-r.between(25*time.Minute, 3*time.Hour)),
 				r.logNormal(6*time.Minute, 0.5, 2*time.Minute, 30*time.Minute), res)
+			if res == domain.Failure {
+				continue // staging caught it; the next slot ships a fix
+			}
 		}
+		attempted = k
 		res := domain.Success
 		switch x := r.r.Float64(); {
-		case sl.fail != nil || x < 0.08:
+		case sl.fail != nil || x < 0.045:
 			res = domain.Failure
-		case x < 0.12:
+		case x < 0.075:
 			res = domain.Cancelled
 		}
 		dur := r.logNormal(9*time.Minute, 0.5, 3*time.Minute, 40*time.Minute)

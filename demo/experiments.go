@@ -140,6 +140,9 @@ func (g *teamGen) experiment(p *expPlan) {
 		run := domain.Run{Source: src, Repo: rs.path, Branch: branch, SHA: r.sha(), Actor: owner, StartedAt: s}
 		variant := variants[r.intn(len(variants))]
 		switch {
+		case g.spec.benchmarks:
+			eval = true
+			run.Workflow, run.Name = "eval.yml", "benchmark "+p.slug+" ("+[...]string{"baseline", "candidate"}[j%2]+")"
 		case src == domain.GitHub && eval:
 			run.Workflow, run.Name = "eval.yml", "eval "+p.slug
 		case src == domain.GitHub:

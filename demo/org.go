@@ -114,8 +114,10 @@ type teamSpec struct {
 	experiments int     // random experiments over the history, besides the stories
 	expRepos    []int   // repos where experiments run
 	expGap      time.Duration
+	benchmarks  bool // experiments are eval.yml benchmarks, not training runs
 	stories     []expStory
 	failures    []failStory
+	waiting     []time.Duration // ready this long ago and still without a review at now
 	guardrails  []domain.Guardrail
 	vocab       vocab
 }

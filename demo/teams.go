@@ -19,7 +19,8 @@ func baseTeams() []teamSpec {
 func fraudML() teamSpec {
 	feature, fix, chore := engineering([]string{"the scoring API", "the feature-store client",
 		"the label backfill job", "model registry sync", "shadow scoring", "chargeback ingestion",
-		"the rules engine bridge", "the risk score cache", "training data export", "the inference batcher"})
+		"the rules engine bridge", "the risk score cache", "training data export", "the inference batcher",
+		"the case review queue", "the model monitoring job", "the merchant profile loader", "the alerting webhook"})
 	return teamSpec{
 		name: "Fraud ML",
 		people: []person{
@@ -33,20 +34,20 @@ func fraudML() teamSpec {
 		outsiders: []person{{login: "ahmed-sec", weight: 1}},
 		repos: []repoSpec{
 			{source: domain.GitHub, path: "acme/fraud-model", base: "main", share: 0.55, firstNumber: 1840,
-				deploy: envDeploys, staging: "stag", production: "prod", exact: true, perWeek: 2,
+				deploy: envDeploys, staging: "stag", production: "prod", exact: true, perWeek: 3,
 				bots: []string{"dependabot[bot]"}},
 			{source: domain.GitHub, path: "acme/fraud-notebooks", base: "main", share: 0.15, firstNumber: 310,
 				deploy: noDeploys},
 			{source: domain.GitLab, path: "acme/ml/feature-store", base: "main", share: 0.30, firstNumber: 520,
 				deploy: envDeploys, staging: "gke-staging", production: "gke-prod", tiered: true, exact: true,
-				perWeek: 1.5, bots: []string{"renovate-bot"}},
+				perWeek: 2, bots: []string{"renovate-bot"}},
 		},
 		target:         domain.Split{Research: 60, Engineering: 40},
 		changesPerWeek: 18,
 		researchShare:  0.5,
-		timing:         timing{coding: 30, pickup: 4, review: 14},
+		timing:         timing{coding: 14, pickup: 4, review: 9},
 		trend: func(age float64) (float64, float64) {
-			f := 0.85 + 0.4*(1-age/14) // slower lately: bigger models, longer reviews
+			f := 0.75 + 0.6*(1-age/14) // slower lately: bigger models, longer reviews
 			return f, f
 		},
 		unreviewed:  0.03,
@@ -69,6 +70,7 @@ func fraudML() teamSpec {
 				firstAgo: 2*day + 3*time.Hour, lastAgo: 2*day + 3*time.Hour, runs: 1},
 		},
 		failures: []failStory{{repo: 0, ago: 5*day + 3*time.Hour, recoverAfter: 3*time.Hour + 20*time.Minute, revert: true}},
+		waiting:  []time.Duration{3*day + 4*time.Hour},
 		guardrails: []domain.Guardrail{
 			guardrail("cycle_time.p50", domain.LE, 96*3600, "96h"),
 			guardrail("pickup.p75", domain.LE, 16*3600, "16h"),
@@ -79,7 +81,9 @@ func fraudML() teamSpec {
 				templates: []string{"Add drift monitor for %s", "Evaluate %s on last quarter's chargebacks",
 					"Add SHAP explanations for %s", "Backtest %s against the rules engine",
 					"Ablate %s in the GBM", "Compare %s across merchant segments",
-					"Spike: recalibrate %s", "Measure label delay impact on %s"},
+					"Spike: recalibrate %s", "Measure label delay impact on %s",
+					"Check %s for leakage from future labels", "Estimate precision at 1% FPR with %s",
+					"Retrain with %s on the last 180 days", "Shadow-score %s against production"},
 				nouns: []string{"transaction embeddings", "device fingerprint features", "merchant risk scores",
 					"velocity features", "graph features", "the card-not-present model",
 					"account takeover signals", "3DS outcome features", "IP reputation features",
@@ -109,7 +113,8 @@ func fraudML() teamSpec {
 func platform() teamSpec {
 	feature, fix, chore := engineering([]string{"the deploy controller", "the artifact cache",
 		"the CI runner autoscaler", "the secrets sync job", "the cluster bootstrap script",
-		"the cost exporter", "the ingress gateway", "the log shipper", "the backup operator", "the DNS sync job"})
+		"the cost exporter", "the ingress gateway", "the log shipper", "the backup operator", "the DNS sync job",
+		"the image builder", "the preview environments", "the certificate rotator", "the on-call bot"})
 	infra := group{
 		templates: []string{"Add autoscaling for %s", "Migrate %s to Terraform modules", "Add alerts for %s",
 			"Harden network policy for %s", "Enable encryption at rest for %s", "Move %s to the shared cluster",
@@ -132,27 +137,28 @@ func platform() teamSpec {
 		outsiders: []person{{login: "ahmed-sec", weight: 1}},
 		repos: []repoSpec{
 			{source: domain.GitHub, path: "acme/platform-infra", base: "main", share: 0.5, firstNumber: 4120,
-				deploy: envDeploys, staging: "staging", production: "production", exact: true, perWeek: 6,
+				deploy: envDeploys, staging: "staging", production: "production", exact: true, perWeek: 10,
 				bots: []string{"renovate[bot]"}},
 			{source: domain.GitHub, path: "acme/deploy-tools", base: "main", share: 0.3, firstNumber: 870,
-				deploy: envDeploys, staging: "staging", production: "production", perWeek: 3,
+				deploy: envDeploys, staging: "staging", production: "production", perWeek: 5,
 				bots: []string{"dependabot[bot]"}},
 			{source: domain.GitLab, path: "acme/infra/terraform-modules", base: "main", share: 0.2, firstNumber: 1290,
-				deploy: envDeploys, production: "production", tiered: true, exact: true, perWeek: 2,
+				deploy: envDeploys, production: "production", tiered: true, exact: true, perWeek: 3,
 				bots: []string{"renovate-bot"}},
 		},
 		target:         domain.Split{Research: 10, Engineering: 90},
 		changesPerWeek: 32,
-		researchShare:  0.08,
-		timing:         timing{coding: 6, pickup: 1.2, review: 2},
+		researchShare:  0.05,
+		timing:         timing{coding: 5, pickup: 1, review: 1.5},
 		trend: func(age float64) (float64, float64) {
-			f := 0.75 + 0.5*age/14 // faster lately: merge queue and smaller changes
+			f := 0.6 + 0.8*age/14 // faster lately: merge queue and smaller changes
 			return f, f
 		},
 		unreviewed:  0.07,
 		experiments: 3,
 		expRepos:    []int{0},
 		expGap:      20 * time.Hour,
+		benchmarks:  true,
 		stories: []expStory{
 			{repo: 0, slug: "spot-gpu-nodes", title: "Spot GPU nodes for training jobs",
 				firstAgo: 9 * day, lastAgo: 4 * day, runs: 5, fate: adopted, decideAgo: 2 * day},
@@ -160,6 +166,7 @@ func platform() teamSpec {
 				firstAgo: 6 * day, lastAgo: 5 * day, runs: 2, fate: abandonedClose, decideAgo: 4*day + 20*time.Hour},
 		},
 		failures: []failStory{{repo: 0, ago: 2*day + 6*time.Hour, recoverAfter: time.Hour + 10*time.Minute}},
+		waiting:  []time.Duration{26 * time.Hour},
 		guardrails: []domain.Guardrail{
 			guardrail("cycle_time.p50", domain.LE, 24*3600, "24h"),
 			guardrail("deploys_per_week", domain.GE, 5, "5"),
@@ -187,7 +194,8 @@ func platform() teamSpec {
 func searchRanking() teamSpec {
 	feature, fix, chore := engineering([]string{"the query parser", "the ranking service",
 		"the index builder", "the autocomplete endpoint", "the click log consumer",
-		"the spelling corrector", "the facet counter", "the search API gateway", "the relevance dashboard"})
+		"the spelling corrector", "the facet counter", "the search API gateway", "the relevance dashboard",
+		"the catalog sync", "the query log exporter", "the A/B assignment client", "the result cache", "the synonym loader"})
 	return teamSpec{
 		name: "Search Ranking",
 		people: []person{
@@ -203,15 +211,15 @@ func searchRanking() teamSpec {
 		outsiders: []person{{login: "ahmed-sec", weight: 1}},
 		repos: []repoSpec{
 			{source: domain.GitHub, path: "acme/search-ranker", base: "main", share: 0.6, firstNumber: 2610,
-				deploy: envDeploys, staging: "staging", production: "production", perWeek: 3,
+				deploy: envDeploys, staging: "staging", production: "production", perWeek: 4,
 				bots: []string{"dependabot[bot]"}},
 			{source: domain.GitHub, path: "acme/search-api", base: "main", share: 0.4, firstNumber: 1475,
-				deploy: workflowDeploys, perWeek: 4, bots: []string{"renovate[bot]"}},
+				deploy: workflowDeploys, perWeek: 6, bots: []string{"renovate[bot]"}},
 		},
 		target:         domain.Split{Research: 30, Engineering: 70},
 		changesPerWeek: 26,
-		researchShare:  0.27,
-		timing:         timing{coding: 16, pickup: 2.5, review: 6},
+		researchShare:  0.18,
+		timing:         timing{coding: 9, pickup: 1.6, review: 4},
 		trend: func(age float64) (float64, float64) {
 			f := 1 + 0.5*math.Exp(-(age-6)*(age-6)/4) // the index migration six weeks ago slowed everything
 			return f, f
@@ -231,11 +239,13 @@ func searchRanking() teamSpec {
 				firstAgo: 2 * day, lastAgo: 50 * time.Minute, runs: 5, last: lastRunning},
 		},
 		failures: []failStory{{repo: 1, ago: 8*day + 2*time.Hour, recoverAfter: 4*time.Hour + 45*time.Minute, revert: true}},
+		waiting:  []time.Duration{2*day + 6*time.Hour, 5 * time.Hour},
 		vocab: vocab{
 			research: []group{{
 				templates: []string{"Evaluate %s on the judged query set", "Add %s to the LTR feature set",
 					"Offline A/B of %s", "Spike: %s for long-tail queries", "Measure NDCG@10 impact of %s",
-					"Tune %s with Bayesian optimisation"},
+					"Tune %s with Bayesian optimisation", "Interleaving test of %s",
+					"Error analysis of %s on head queries", "Add %s to the offline eval report"},
 				nouns: []string{"query expansion", "click-through priors", "BM25F field weights", "dense retrieval",
 					"a cross-encoder reranker", "the freshness boost", "typo tolerance", "the synonym graph",
 					"session context features", "price sensitivity features"},
@@ -260,7 +270,8 @@ func searchRanking() teamSpec {
 func forecasting() teamSpec {
 	feature, fix, chore := engineering([]string{"the demand API", "the nightly forecast job",
 		"the SKU loader", "the backtest runner", "the forecast export", "the store calendar sync",
-		"the promotions ingest", "the accuracy report"})
+		"the promotions ingest", "the accuracy report", "the inventory feed", "the store hierarchy sync",
+		"the forecast API client", "the retraining scheduler", "the data quality checks", "the planner export"})
 	return teamSpec{
 		name: "Forecasting",
 		people: []person{
@@ -275,17 +286,17 @@ func forecasting() teamSpec {
 		repos: []repoSpec{
 			{source: domain.GitLab, path: "acme/data/forecasting", base: "main", share: 0.45, firstNumber: 760,
 				deploy: envDeploys, staging: "staging", production: "production", tiered: true, exact: true,
-				perWeek: 2, bots: []string{"renovate-bot"}},
+				perWeek: 3, bots: []string{"renovate-bot"}},
 			{source: domain.GitLab, path: "acme/data/pipelines", base: "master", share: 0.35, firstNumber: 1930,
-				deploy: envDeploys, production: "production", tiered: true, exact: true, perWeek: 2},
+				deploy: envDeploys, production: "production", tiered: true, exact: true, perWeek: 3},
 			{source: domain.GitHub, path: "acme/forecast-service", base: "main", share: 0.2, firstNumber: 402,
-				deploy: envDeploys, staging: "staging", production: "live", perWeek: 1.2,
+				deploy: envDeploys, staging: "staging", production: "live", perWeek: 1.5,
 				bots: []string{"dependabot[bot]"}},
 		},
 		target:         domain.Split{Research: 40, Engineering: 60},
 		changesPerWeek: 19,
-		researchShare:  0.33,
-		timing:         timing{coding: 18, pickup: 2.5, review: 8},
+		researchShare:  0.28,
+		timing:         timing{coding: 10, pickup: 2.2, review: 5},
 		trend: func(age float64) (float64, float64) {
 			if age < 3 { // two of the usual reviewers out: pickup balloons
 				return 1.1, 4.5
@@ -309,11 +320,13 @@ func forecasting() teamSpec {
 				firstAgo: 15 * day, lastAgo: 13 * day, runs: 2, fate: abandonedLabel, decideAgo: 10 * day},
 		},
 		failures: []failStory{{repo: 0, ago: 3*day + 20*time.Hour, recoverAfter: 6 * time.Hour}},
+		waiting:  []time.Duration{6*day + 2*time.Hour, 3*day + time.Hour, 20 * time.Hour},
 		vocab: vocab{
 			research: []group{{
 				templates: []string{"Backtest %s on last year's holiday weeks", "Add %s to the demand model",
 					"Evaluate %s against the seasonal naive baseline", "Spike: %s for sparse SKUs",
-					"Compare %s at store level", "Tune %s hyperparameters"},
+					"Compare %s at store level", "Tune %s hyperparameters",
+					"Measure WAPE impact of %s", "Add %s to the backtest suite", "Error analysis of %s on new stores"},
 				nouns: []string{"hierarchical reconciliation", "weather covariates", "promotion calendar features",
 					"the temporal fusion transformer", "quantile loss", "intermittent demand models",
 					"price elasticity features", "holiday effects", "store clustering", "lead-time uncertainty"},

@@ -47,9 +47,15 @@ func engineering(components []string) (feature, fix, chore group) {
 		"Add a health check endpoint to %s",
 		"Cache hot lookups in %s",
 		"Write the on-call runbook for %s",
+		"Add rate limiting to %s",
+		"Add a dry-run mode to %s",
+		"Add SLO dashboards for %s",
+		"Stream results from %s instead of buffering",
+		"Add graceful shutdown to %s",
+		"Emit audit events from %s",
 	}}
 	fix = group{nouns: components, templates: []string{
-		"Fix flaky %s integration test",
+		"Fix flaky integration test for %s",
 		"Fix race condition in %s shutdown",
 		"Fix timezone handling in %s",
 		"Fix memory growth in %s under load",
@@ -58,6 +64,11 @@ func engineering(components []string) (feature, fix, chore group) {
 		"Stop %s from logging request bodies",
 		"Fix stale cache entries in %s",
 		"Guard %s against duplicate events",
+		"Fix connection pool exhaustion in %s",
+		"Fix wrong status code from %s on timeouts",
+		"Fix panic in %s on malformed input",
+		"Fix slow startup of %s",
+		"Fix missing metrics labels in %s",
 	}}
 	chore = group{nouns: components, templates: []string{
 		"Remove dead code from %s",
@@ -66,6 +77,12 @@ func engineering(components []string) (feature, fix, chore group) {
 		"Tune %s alert thresholds",
 		"Refactor error handling in %s",
 		"Split %s into smaller packages",
+		"Drop the legacy config path from %s",
+		"Pin base image of %s",
+		"Raise test coverage of %s",
+		"Rename confusing flags in %s",
+		"Update the README of %s",
+		"Deduplicate retry helpers in %s",
 	}}
 	return feature, fix, chore
 }
