@@ -1,0 +1,88 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/pace-dev/pace/config"
+	"github.com/pace-dev/pace/demo"
+	"github.com/pace-dev/pace/domain"
+	"github.com/pace-dev/pace/store"
+)
+
+// demoScale is the size of the organisation `--demo` shows.
+const demoScale = 1
+
+// workspace is what a command reads: the settings, and where the data is.
+type workspace struct {
+	settings domain.Settings
+	cfg      *config.Config // nil in demo mode
+	demo     bool
+	now      time.Time
+	cache    string          // cache file path (not used in demo mode)
+	demoData *domain.Dataset // the generated organisation in demo mode
+}
+
+// loadWorkspace reads the config (or the demo's settings). A missing or
+// invalid config is a usage error: nothing is fetched.
+func (a *app) loadWorkspace(demoMode bool) (*workspace, error) {
+	now, err := a.now()
+	if err != nil {
+		return nil, err
+	}
+	if demoMode {
+		ds, s := demo.Generate(now, demoScale)
+		return &workspace{settings: s, demo: true, now: now, demoData: ds}, nil
+	}
+	path, err := a.resolveConfigPath()
+	if err != nil {
+		return nil, usageErr(err)
+	}
+	cfg, err := config.Load(path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, usagef("no config at %s\n  create one with: pace config init\n  or look around first with: pace --demo", path)
+		}
+		return nil, usageErr(err)
+	}
+	cache, err := a.resolveCachePath()
+	if err != nil {
+		return nil, usageErr(err)
+	}
+	return &workspace{settings: cfg.Settings(), cfg: cfg, now: now, cache: cache}, nil
+}
+
+// dataset returns the data to show: the demo organisation, or the cache.
+func (w *workspace) dataset(ctx context.Context) (*domain.Dataset, error) {
+	if w.demo {
+		return w.demoData, nil
+	}
+	if _, err := os.Stat(w.cache); errors.Is(err, fs.ErrNotExist) {
+		return nil, usagef("no cache at %s yet: run 'pace sync' first (or try 'pace --demo')", w.cache)
+	}
+	st, err := store.Open(ctx, w.cache)
+	if err != nil {
+		return nil, fmt.Errorf("open cache: %w", err)
+	}
+	defer st.Close()
+	return st.Load(ctx)
+}
+
+func (a *app) resolveConfigPath() (string, error) {
+	if a.configPath != "" {
+		return a.configPath, nil
+	}
+	return config.DefaultPath(a.getenv)
+}
+
+func (a *app) resolveCachePath() (string, error) {
+	if a.cachePath != "" {
+		return filepath.Clean(a.cachePath), nil
+	}
+	return config.DefaultCachePath(a.getenv)
+}
