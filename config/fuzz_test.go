@@ -65,6 +65,9 @@ func checkProblems(t *testing.T, data []byte, err error) {
 		if p.Msg == "" || p.File != "fuzz.yaml" {
 			t.Errorf("malformed problem %+v", p)
 		}
+		if strings.IndexFunc(p.Key+p.Msg, unsafeRune) >= 0 {
+			t.Errorf("control character in %q: %q", p.Key, p.Msg)
+		}
 		if strings.Contains(p.Msg, "%!") {
 			t.Errorf("formatting error in %q", p.Msg)
 		}

@@ -2,8 +2,11 @@ package config
 
 import (
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
+
+	"gopkg.in/yaml.v3"
 )
 
 // problems parses src and returns every problem as the user sees it.
@@ -85,6 +88,10 @@ func TestProblems(t *testing.T) {
 		}},
 		{"complex key", "? [a, b]\n: c\n", []string{
 			`pace.yaml:1: keys must be plain names, got a list`,
+		}},
+		{"terminal escapes are not printed", "\"\\e[2Jwin\\u202Edow\": 1\ndeployments:\n  production: \"(x\\e\"\n", []string{
+			`pace.yaml:1: \x1b[2Jwin\u202edow: unknown key; allowed: ` + top,
+			"pace.yaml:3: deployments.production: bad regexp: error parsing regexp: missing closing ): `(x\\x1b`; allowed: a Go (RE2) regexp, e.g. (?i)^prod",
 		}},
 		{"repeated key", "window: 14d\nrefresh: 5m\nwindow: 7d\n", []string{
 			`pace.yaml:3: window: is written twice (first at line 1); keep one`,
@@ -261,5 +268,52 @@ guardrails:
 				t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(c.want, "\n"))
 			}
 		})
+	}
+}
+
+// TestDecodeProblems covers the safety net: should yaml.v3's strict decoder
+// ever find something the schema walk missed, it is still reported with
+// file:line and the key written on that line, without Go type names.
+func TestDecodeProblems(t *testing.T) {
+	err := &yaml.TypeError{Errors: []string{
+		"line 3: field foo not found in type config.GitHub",
+		"line 7: cannot unmarshal !!seq into string",
+	}}
+	got := decodeProblems("pace.yaml", err, map[string]int{"github": 2, "github.foo": 3, "window": 7})
+	want := []Problem{
+		{File: "pace.yaml", Line: 3, Key: "github.foo", Msg: "field foo not found"},
+		{File: "pace.yaml", Line: 7, Key: "window", Msg: "cannot unmarshal !!seq into string"},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("decodeProblems = %+v, want %+v", got, want)
+	}
+}
+
+// TestValidateAfterChange is how the CLI applies --window: change the
+// field, validate again, and the problem points at the file's line.
+func TestValidateAfterChange(t *testing.T) {
+	c, err := Parse("pace.yaml", []byte("github:\n  repos: [acme/x]\nwindow: 14d\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Window = "2d12h"
+	err = c.Validate()
+	want := `pace.yaml:3: window: "2d12h" is not a whole number of days; allowed: 1d to 365d in whole days, e.g. 14d`
+	if err == nil || err.Error() != want {
+		t.Errorf("Validate = %v, want %s", err, want)
+	}
+	c.Window = "7d"
+	if err := c.Validate(); err != nil {
+		t.Errorf("Validate = %v", err)
+	}
+	if got := c.Settings().Window; got != 7*Day {
+		t.Errorf("Settings().Window = %v", got)
+	}
+	// A Config built in code has no lines; problems have Line 0.
+	var zero Config
+	err = zero.Validate()
+	var errs Errors
+	if !errors.As(err, &errs) || errs[0].Line != 0 || errs[0].Key != "window" {
+		t.Errorf("zero Config: %v", err)
 	}
 }

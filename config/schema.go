@@ -28,7 +28,7 @@ var (
 // nodeBudget bounds the nodes visited so alias fan-out ("billion laughs")
 // cannot make a small file take forever; a large real config has a few
 // thousand nodes.
-const nodeBudget = 50000
+const nodeBudget = 20000
 
 type walker struct {
 	p      *collector
