@@ -178,13 +178,21 @@ func (o *textOut) team(t *domain.TeamReport, lists bool) {
 			head += " (" + strconv.Itoa(waitingTop) + " of " + strconv.Itoa(n) + ")"
 		}
 		o.put(head, &o.pal.bold)
-		rows := make([][]string, 0, waitingTop)
-		for _, wt := range t.Waiting[:min(n, waitingTop)] {
-			c := wt.Change
-			rows = append(rows, []string{dur(wt.Seconds), cell(c.Repo, repoCells) + "#" + strconv.Itoa(c.Number),
-				cell(c.Author, loginCells), cell(c.Title, titleCells)})
+		// Two lines per change: the title is what people recognise, and on
+		// one line beside a long repo path it would be cut to a few words.
+		top := t.Waiting[:min(n, waitingTop)]
+		waits := make([]string, len(top))
+		wide := 0
+		for i, wt := range top {
+			waits[i] = dur(wt.Seconds)
+			wide = max(wide, textsafe.Width(waits[i]))
 		}
-		o.rows(rows)
+		for i, wt := range top {
+			c := wt.Change
+			o.put("    "+padRight(waits[i], wide+2)+cell(c.Title, titleCells), nil)
+			o.put("    "+strings.Repeat(" ", wide+2)+cell(c.Repo, repoCells)+"#"+strconv.Itoa(c.Number)+
+				" by "+cell(c.Author, loginCells), nil)
+		}
 	}
 }
 
