@@ -1,0 +1,141 @@
+package fakegh
+
+import (
+	"net/http"
+	"time"
+)
+
+// Fault is a scripted failure: the matching requests (after Skip of them)
+// get it, Times times (0: every time). Exactly one of Status, Truncate,
+// Drop, EchoAuth and Redirect says what happens; Delay may come first.
+type Fault struct {
+	Kind string // request kind as in Counts ("" any)
+	Repo string // "owner/name" ("" any)
+	Skip int
+	// Times is how many requests it hits; 0 means all.
+	Times int
+
+	Status   int               // answer with this status, Body and Header instead of the real answer
+	Body     string            // e.g. {"message":"Server Error"}
+	Header   map[string]string // e.g. {"Retry-After": "30"}
+	Truncate bool              // the real 200 answer, cut in half
+	Drop     bool              // close the connection without a word
+	EchoAuth bool              // 404 whose message quotes the Authorization header (a hostile server)
+	Redirect string            // 302 to this URL
+	Delay    time.Duration     // wait this long (or until the client gives up) first
+
+	seen, hits int
+}
+
+// AddFault scripts a fault. Faults are tried in the order added.
+func (s *Server) AddFault(f Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = append(s.faults, &f)
+}
+
+// ClearFaults removes every scripted fault.
+func (s *Server) ClearFaults() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = nil
+}
+
+// FaultHits returns how often each fault fired, in the order added.
+func (s *Server) FaultHits() []int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]int, len(s.faults))
+	for i, f := range s.faults {
+		out[i] = f.hits
+	}
+	return out
+}
+
+func (s *Server) takeFault(kind, repo string) *Fault {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, f := range s.faults {
+		if (f.Kind != "" && f.Kind != kind) || (f.Repo != "" && f.Repo != repo) {
+			continue
+		}
+		f.seen++
+		if f.seen <= f.Skip || (f.Times > 0 && f.hits >= f.Times) {
+			continue
+		}
+		f.hits++
+		return f
+	}
+	return nil
+}
+
+// applyFault acts out f; it reports whether the request is answered.
+func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, f *Fault, kind, res string, gq *gqlRequest) bool {
+	if f.Delay > 0 {
+		t := time.NewTimer(f.Delay)
+		defer t.Stop()
+		select {
+		case <-r.Context().Done():
+			s.mu.Lock()
+			s.count(kind, false)
+			s.mu.Unlock()
+			return true
+		case <-t.C:
+		}
+	}
+	switch {
+	case f.Drop:
+		s.mu.Lock()
+		s.count(kind, false)
+		s.mu.Unlock()
+		if hj, ok := w.(http.Hijacker); ok {
+			if conn, _, err := hj.Hijack(); err == nil {
+				conn.Close()
+				return true
+			}
+		}
+		panic(http.ErrAbortHandler)
+	case f.Redirect != "":
+		s.mu.Lock()
+		s.count(kind, false)
+		s.mu.Unlock()
+		http.Redirect(w, r, f.Redirect, http.StatusFound)
+		return true
+	case f.EchoAuth:
+		s.finishRaw(w, errorReply(http.StatusNotFound, "Not Found (you sent "+r.Header.Get("Authorization")+")"), kind, res)
+		return true
+	case f.Status != 0:
+		rep := reply{status: f.Status, header: http.Header{}, body: []byte(f.Body)}
+		rep.header.Set("Content-Type", "application/json; charset=utf-8")
+		for k, v := range f.Header {
+			rep.header.Set(k, v)
+		}
+		s.finishRaw(w, rep, kind, res)
+		return true
+	case f.Truncate:
+		var rep reply
+		if gq != nil {
+			rep = s.answerGraphQL(gq)
+		} else {
+			rep = s.answerREST(r)
+		}
+		rep.body = rep.body[:len(rep.body)/2]
+		s.finishRaw(w, rep, kind, res)
+		return true
+	}
+	return false
+}
+
+// finishRaw counts and writes a faulty answer with the budget's headers,
+// unless the fault set its own.
+func (s *Server) finishRaw(w http.ResponseWriter, rep reply, kind, res string) {
+	s.mu.Lock()
+	b := s.budget(res)
+	b.remaining--
+	if rep.header.Get("X-Ratelimit-Remaining") == "" {
+		s.rateHeaders(rep.header, res, b)
+	}
+	s.count(kind, false)
+	s.mu.Unlock()
+	write(w, rep)
+}
