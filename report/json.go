@@ -15,7 +15,7 @@ import (
 func writeJSON(w *bufio.Writer, rep *domain.Report, sel selection) error {
 	snap := jsonSnapshot{
 		Schema:      Schema,
-		Org:         textsafe.Clean(rep.Org),
+		Org:         strOrNull(textsafe.Clean(rep.Org)),
 		GeneratedAt: rfc3339(rep.GeneratedAt),
 		Window: jsonWindow{
 			Start: rfc3339(rep.Window.Start), End: rfc3339(rep.Window.End), Days: round(rep.Window.Days(), 3),

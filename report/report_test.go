@@ -125,6 +125,9 @@ func TestTextColour(t *testing.T) {
 	if !strings.Contains(out, "\x1b[") {
 		t.Fatalf("coloured text has no ANSI sequence:\n%q", out)
 	}
+	if strings.Contains(out, "\x1b]") || strings.Contains(out, "\x1b[?") {
+		t.Errorf("coloured text holds an OSC or a private query; snapshot must not query the terminal:\n%q", out)
+	}
 	red := "\x1b[31m  guardrails   ✗ cycle_time.p50 31h (rule <= 24h)\x1b[0m"
 	if !strings.Contains(out, red) {
 		t.Errorf("breach not red; want %q in\n%q", red, out)

@@ -11,7 +11,7 @@ const Schema = "pace.snapshot/v1"
 
 type jsonSnapshot struct {
 	Schema      string      `json:"schema"`
-	Org         string      `json:"org"`
+	Org         *string     `json:"org"`
 	GeneratedAt string      `json:"generated_at"`
 	Window      jsonWindow  `json:"window"`
 	Teams       []jsonTeam  `json:"teams"`
