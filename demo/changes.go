@@ -49,16 +49,20 @@ func (g *teamGen) newChange(ri int, author, title, branch string, lbls []string,
 
 // pickPerson picks a member, favouring those who lean to the kind of work.
 func (g *teamGen) pickPerson(research bool) *person {
+	k := int(b2f(research))
 	ps := g.spec.people
-	w := make([]float64, len(ps))
-	for i, p := range ps {
-		lean := 1 - p.research
-		if research {
-			lean = p.research
+	if g.leans[k] == nil {
+		w := make([]float64, len(ps))
+		for i, p := range ps {
+			lean := 1 - p.research
+			if research {
+				lean = p.research
+			}
+			w[i] = p.weight * (lean + 0.05)
 		}
-		w[i] = p.weight * (lean + 0.05)
+		g.leans[k] = w
 	}
-	return &ps[g.r.weighted(w)]
+	return &ps[g.r.weighted(g.leans[k])]
 }
 
 // reviewers picks n distinct teammates other than the author, by their
@@ -117,18 +121,18 @@ func (g *teamGen) describe(research bool, lb *labels) (title, branch string, l [
 	if research {
 		title = g.research.title(r)
 		if rest, ok := strings.CutPrefix(title, "Spike: "); ok {
-			return title, "spike/" + slug(rest), lb.spike
+			return title, branchOf("spike/", rest), lb.spike
 		}
 		if r.chance(0.7) {
 			if r.chance(0.5) {
 				l = lb.research
 			}
-			return title, "research/" + slug(title), l
+			return title, branchOf("research/", title), l
 		}
 		if r.chance(0.85) {
 			l = lb.research
 		}
-		return title, "feat/" + slug(title), l
+		return title, branchOf("feat/", title), l
 	}
 	switch r.weighted([]float64{0.5, 0.3, 0.2}) {
 	case 0:
@@ -136,7 +140,7 @@ func (g *teamGen) describe(research bool, lb *labels) (title, branch string, l [
 			l = lb.enhancement
 		}
 		title = g.feature.title(r)
-		return title, "feat/" + slug(title), l
+		return title, branchOf("feat/", title), l
 	case 1:
 		if r.chance(0.8) {
 			l = lb.bug
@@ -154,7 +158,7 @@ func (g *teamGen) describe(research bool, lb *labels) (title, branch string, l [
 		l = lb.infra
 	}
 	title = g.chore.title(r)
-	return title, "chore/" + slug(title), l
+	return title, branchOf("chore/", title), l
 }
 
 // lifecycle invents a change's timeline from the team's timing: coding

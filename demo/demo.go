@@ -50,12 +50,13 @@ func Generate(now time.Time, scale int) (*domain.Dataset, domain.Settings) {
 	}
 	s := settings()
 	s.Teams = make([]domain.Team, 0, len(base)*scale)
+	var buf buffers
 	for r := range scale {
 		for t := range base {
 			spec := base[t].replicate(r)
-			g := newTeamGen(now, &spec, r*len(base)+t)
+			g := newTeamGen(now, &spec, r*len(base)+t, &buf)
 			g.generate()
-			g.emit(ds)
+			g.emit(ds, &buf)
 			s.Teams = append(s.Teams, team(&spec))
 		}
 	}

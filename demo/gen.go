@@ -22,6 +22,17 @@ type meta struct {
 	revertOf int // index of the change this one reverts, -1 if none
 }
 
+// buffers are a team's working slices, reused from one team to the next:
+// emit copies everything out, so only the activity arena (which the
+// emitted changes point into) must be fresh for each team.
+type buffers struct {
+	changes []domain.Change
+	meta    []meta
+	deploys []domain.Deployment
+	runs    []domain.Run
+	order   []int
+}
+
 // teamGen invents the history of one team. Its state is its own: teams
 // are generated one after the other into the same dataset.
 type teamGen struct {
@@ -43,10 +54,11 @@ type teamGen struct {
 	versions                      []dep           // current version of each dependency
 	slugs                         map[string]bool // experiment branches taken (lookups only)
 	topic                         int
-	botReviewer                   [2]string // by source: GitHub, GitLab
+	botReviewer                   [2]string    // by source: GitHub, GitLab
+	leans                         [2][]float64 // pickPerson's weights: engineering, research
 }
 
-func newTeamGen(now time.Time, spec *teamSpec, slot int) *teamGen {
+func newTeamGen(now time.Time, spec *teamSpec, slot int, buf *buffers) *teamGen {
 	g := &teamGen{
 		now:      now,
 		spec:     spec,
@@ -55,6 +67,10 @@ func newTeamGen(now time.Time, spec *teamSpec, slot int) *teamGen {
 		start:    now.Add(-history),
 		versions: slices.Clone(spec.vocab.deps),
 		slugs:    make(map[string]bool),
+		changes:  buf.changes[:0],
+		meta:     buf.meta[:0],
+		deploys:  buf.deploys[:0],
+		runs:     buf.runs[:0],
 	}
 	g.research = titler{groups: spec.vocab.research}
 	g.feature = titler{groups: spec.vocab.feature}
@@ -64,10 +80,6 @@ func newTeamGen(now time.Time, spec *teamSpec, slot int) *teamGen {
 	if slot%2 == 1 {
 		g.botReviewer[0] = "sonarcloud[bot]"
 	}
-	est := int(spec.changesPerWeek*historyWeeks) + 64
-	g.changes = make([]domain.Change, 0, est)
-	g.meta = make([]meta, 0, est)
-	g.runs = make([]domain.Run, 0, est)
 	return g
 }
 
@@ -84,11 +96,11 @@ func (g *teamGen) generate() {
 
 // emit appends the team's items to ds in their final order: changes by
 // repo and number, deployments and runs by creation time, with IDs and
-// URLs given in that order.
-func (g *teamGen) emit(ds *domain.Dataset) {
-	order := make([]int, len(g.changes))
-	for i := range order {
-		order[i] = i
+// URLs given in that order. It hands the working slices back to buf.
+func (g *teamGen) emit(ds *domain.Dataset, buf *buffers) {
+	order := buf.order[:0]
+	for i := range g.changes {
+		order = append(order, i)
 	}
 	slices.SortStableFunc(order, func(a, b int) int {
 		return cmp.Or(cmp.Compare(g.meta[a].repo, g.meta[b].repo),
@@ -129,6 +141,7 @@ func (g *teamGen) emit(ds *domain.Dataset) {
 		}
 	}
 	ds.Runs = append(ds.Runs, g.runs...)
+	*buf = buffers{changes: g.changes[:0], meta: g.meta[:0], deploys: g.deploys[:0], runs: g.runs[:0], order: order[:0]}
 }
 
 // numberStep is the gap to the next change number: GitHub issues and pull

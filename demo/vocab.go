@@ -108,8 +108,13 @@ func stopword(w string) bool {
 }
 
 // slug turns a title into a branch-name fragment of at most five words.
-func slug(title string) string {
+func slug(title string) string { return branchOf("", title) }
+
+// branchOf is prefix followed by the title's slug, built in one allocation.
+func branchOf(prefix, title string) string {
 	var b strings.Builder
+	b.Grow(len(prefix) + len(title))
+	b.WriteString(prefix)
 	words := 0
 	for w := range strings.FieldsFuncSeq(strings.ToLower(title), func(r rune) bool {
 		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9')
