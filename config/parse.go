@@ -133,15 +133,20 @@ func readNode(data []byte) (root *yaml.Node, err error) {
 		}
 		return nil, err
 	}
-	var next yaml.Node
-	if err := dec.Decode(&next); err != io.EOF {
-		line := next.Line
-		if err != nil || line == 0 {
+	for {
+		var next yaml.Node
+		err := dec.Decode(&next)
+		if err == io.EOF {
+			return root, nil
+		}
+		if err == nil && next.Kind == yaml.DocumentNode && (len(next.Content) == 0 || isNull(next.Content[0]) && next.Content[0].Value == "") {
+			continue // a stray trailing "---" holds nothing
+		}
+		if err != nil || next.Line == 0 {
 			return nil, errors.New("the file holds more than one YAML document (---); pace reads one")
 		}
-		return nil, fmt.Errorf("line %d: the file holds more than one YAML document (---); pace reads one", line)
+		return nil, fmt.Errorf("line %d: the file holds more than one YAML document (---); pace reads one", next.Line)
 	}
-	return root, nil
 }
 
 func decodeStrict(data []byte, c *Config) (err error) {

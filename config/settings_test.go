@@ -147,6 +147,27 @@ func TestDefaults(t *testing.T) {
 	}
 }
 
+// TestFileShapes checks what editors and generators put around the YAML:
+// a BOM, CRLF line ends, document markers.
+func TestFileShapes(t *testing.T) {
+	for _, src := range []string{
+		"\ufeffwindow: 7d\n",
+		"window: 7d\r\nrefresh: 5m\r\n",
+		"---\nwindow: 7d\n",
+		"window: 7d\n---\n",
+		"window: 7d\n...\n",
+	} {
+		c, err := Parse("s.yaml", []byte(src))
+		if err != nil {
+			t.Errorf("%q: %v", src, err)
+			continue
+		}
+		if c.Settings().Window != 7*Day {
+			t.Errorf("%q: window %q", src, c.Window)
+		}
+	}
+}
+
 func TestRefreshOff(t *testing.T) {
 	c, err := Parse("r.yaml", []byte("refresh: 0\n"))
 	if err != nil {
