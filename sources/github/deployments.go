@@ -3,6 +3,7 @@ package github
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"sort"
 	"time"
 
@@ -108,6 +109,14 @@ func (c *client) syncDeployments(ctx context.Context, r repoRef, sink sources.Si
 	compares := 0
 	for _, pair := range c.pairs(fresh, older, cur.Since) {
 		shas, err := c.compare(ctx, r, pair.prev.SHA, pair.next.SHA)
+		if st := statusOf(err); st == http.StatusNotFound || st == http.StatusUnprocessableEntity {
+			// A SHA gone from the repo (force-push, deleted branch) or unrelated
+			// histories: containment is unknown for this pair, and its changes
+			// fall back to domain's rule. Not a failure of the stream.
+			c.report(ctx, sources.Progress{Remaining: -1, Limit: -1,
+				Message: fmt.Sprintf("deployment %s: cannot compare %.12s...%.12s (%d); deploy time falls back", pair.next.ID, pair.prev.SHA, pair.next.SHA, st)})
+			continue
+		}
 		if err != nil {
 			return 0, nil, fmt.Errorf("compare %.12s...%.12s: %w", pair.prev.SHA, pair.next.SHA, err)
 		}
