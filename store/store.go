@@ -19,6 +19,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 
 	// The pure-Go SQLite driver, registered as "sqlite".
 	_ "modernc.org/sqlite"
@@ -69,12 +70,44 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	db.SetMaxOpenConns(maxConns)
 	db.SetMaxIdleConns(maxConns)
 	s := &Store{db: db, path: abs}
-	if err := migrate(ctx, db, migrations); err != nil {
+	if err := migrateRetrying(ctx, db); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("store: %s: %w", abs, err)
 	}
 	return s, nil
 }
+
+// migrateRetrying runs migrate, retrying while SQLite reports the file
+// busy. Several processes opening a brand-new file at once race to switch
+// it to WAL, and SQLite answers that race with SQLITE_BUSY at once, without
+// the busy timeout; it lasts milliseconds.
+func migrateRetrying(ctx context.Context, db *sql.DB) error {
+	delay := 5 * time.Millisecond
+	deadline := time.Now().Add(busyTimeoutMS * time.Millisecond)
+	for {
+		err := migrate(ctx, db, migrations)
+		if err == nil || !isBusy(err) || time.Now().After(deadline) {
+			return err
+		}
+		t := time.NewTimer(delay)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-t.C:
+		}
+		delay = min(2*delay, 200*time.Millisecond)
+	}
+}
+
+// isBusy reports whether err is SQLite's SQLITE_BUSY (any extended code).
+func isBusy(err error) bool {
+	var se interface{ Code() int }
+	return errors.As(err, &se) && se.Code()&0xff == sqliteBusy
+}
+
+// sqliteBusy is SQLite's primary result code SQLITE_BUSY.
+const sqliteBusy = 5
 
 // Close closes the cache. A Store must not be used after Close.
 func (s *Store) Close() error { return s.db.Close() }
@@ -138,6 +171,16 @@ func (s *Store) SetOrg(ctx context.Context, name string) error {
 func (s *Store) write(ctx context.Context, f func(tx *sql.Tx) error) error {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
+	err := s.writeTx(ctx, f)
+	// A cancelled context makes database/sql roll back and close the
+	// statements under us; say why rather than "statement is closed".
+	if cerr := ctx.Err(); err != nil && cerr != nil && !errors.Is(err, cerr) {
+		err = fmt.Errorf("%w: %w", cerr, err)
+	}
+	return err
+}
+
+func (s *Store) writeTx(ctx context.Context, f func(tx *sql.Tx) error) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
