@@ -68,7 +68,7 @@ func (g *teamGen) deployRepo(ri int) {
 		sha := g.changes[merged[k]].MergeSHA
 		if rs.staging != "" {
 			res := domain.Success
-			if sl.fail == nil && r.chance(0.05) {
+			if sl.fail == nil && !sl.live && r.chance(0.05) {
 				res = domain.Failure
 			}
 			g.deploy(rs, rs.staging, domain.Staging, sha, t.Add(-r.between(25*time.Minute, 3*time.Hour)),
