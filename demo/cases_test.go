@@ -247,7 +247,9 @@ func TestDemoCoversEveryCase(t *testing.T) {
 			})
 		},
 		"deploy.yml runs": func() bool {
-			return anyRun(func(r *domain.Run) bool { return slices.Contains(s.DeployWorkflows, r.Workflow) && r.Result == domain.Success })
+			return anyRun(func(r *domain.Run) bool {
+				return slices.Contains(s.DeployWorkflows, r.Workflow) && r.Result == domain.Success
+			})
 		},
 		"CI runs that are not experiments, also on exp/ branches": func() bool {
 			return anyRun(func(r *domain.Run) bool { return r.Workflow == "ci.yml" }) &&
@@ -264,7 +266,9 @@ func TestDemoCoversEveryCase(t *testing.T) {
 		},
 		"queue times of seconds to minutes": func() bool {
 			return anyRun(func(r *domain.Run) bool { return r.StartedAt.Sub(r.CreatedAt) < time.Minute }) &&
-				anyRun(func(r *domain.Run) bool { return isExperimentRun(&s, r) && r.StartedAt.Sub(r.CreatedAt) > 5*time.Minute })
+				anyRun(func(r *domain.Run) bool {
+					return isExperimentRun(&s, r) && r.StartedAt.Sub(r.CreatedAt) > 5*time.Minute
+				})
 		},
 		"zombie run": func() bool {
 			return anyRun(func(r *domain.Run) bool {

@@ -314,8 +314,8 @@ func checkGuardrail(t *testing.T, g domain.Guardrail) {
 
 func TestSlug(t *testing.T) {
 	for in, want := range map[string]string{
-		"Add drift monitor for transaction embeddings": "add-drift-monitor-transaction-embeddings",
-		"Fix flaky integration test for the scoring API": "fix-flaky-integration-test-scoring",
+		"Add drift monitor for transaction embeddings":                "add-drift-monitor-transaction-embeddings",
+		"Fix flaky integration test for the scoring API":              "fix-flaky-integration-test-scoring",
 		"Evaluate 3DS outcome features on last quarter's chargebacks": "evaluate-3ds-outcome-features-last",
 		"":   "",
 		"--": "",
