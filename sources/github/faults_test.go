@@ -131,7 +131,7 @@ func TestTransientFaultsAreRetried(t *testing.T) {
 		// A POST: net/http does not replay it on a dead connection by itself.
 		{"connection dropped", fakegh.Fault{Kind: "graphql:pullRequests", Repo: "acme/repo-00", Skip: 1, Times: 1, Drop: true}, time.Second},
 		{"secondary rate limit 403 Retry-After", fakegh.Fault{Kind: "rest:compare", Times: 1, Status: 403,
-			Body: `{"message":"You have exceeded a secondary rate limit. Please wait a few minutes before you try again."}`,
+			Body:   `{"message":"You have exceeded a secondary rate limit. Please wait a few minutes before you try again."}`,
 			Header: map[string]string{"Retry-After": "60"}}, time.Minute},
 		{"429 without headers", fakegh.Fault{Kind: "graphql:pullRequests", Repo: "acme/repo-00", Times: 1, Status: 429, Body: `{"message":"Too Many Requests"}`}, time.Minute},
 	}
