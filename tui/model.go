@@ -101,6 +101,9 @@ type Model struct {
 	progress   SyncEvent
 	syncErrors []sourceError
 	lastSyncOK time.Time
+	// syncTried is when the last sync started: a sync that could not move
+	// LastSync (every stream failed) must not start again at once.
+	syncTried time.Time
 
 	// navigation
 	screen   screenID
@@ -298,8 +301,12 @@ func (m *Model) maybeSync() tea.Cmd {
 	if m.opts.Refresh <= 0 || m.syncing || m.ds == nil {
 		return nil
 	}
-	age := m.opts.Now().Sub(newestSync(m.ds))
-	if newestSync(m.ds).IsZero() || age >= m.opts.Refresh {
+	last := newestSync(m.ds)
+	if m.syncTried.After(last) {
+		last = m.syncTried
+	}
+	age := m.opts.Now().Sub(last)
+	if last.IsZero() || age >= m.opts.Refresh {
 		return m.startSync()
 	}
 	return m.after(m.opts.Refresh-age, func(time.Time) tea.Msg { return refreshTickMsg{} })
@@ -316,6 +323,7 @@ func (m *Model) startSync() tea.Cmd {
 		return nil
 	}
 	m.syncing = true
+	m.syncTried = m.opts.Now()
 	m.progress = SyncEvent{Message: "starting sync"}
 	return tea.Batch(syncCmds(m.ctx, m.opts.Backend), m.busy())
 }
