@@ -48,8 +48,8 @@ func hostileDataset(now time.Time) (*domain.Dataset, domain.Settings) {
 		base := float64(30 + 10*i)
 		c := domain.Change{
 			Source: domain.GitHub, Repo: "acme/fraud-model", Number: 100 + i,
-			URL:    "https://github.com/acme/fraud-model/pull/" + itoa(100+i),
-			Title:  t, Author: authors[i],
+			URL:   "https://github.com/acme/fraud-model/pull/" + itoa(100+i),
+			Title: t, Author: authors[i],
 			Labels:     []string{"research", "\x1b[7mlabel"},
 			HeadBranch: "feat/\x1b[2Jbranch-" + itoa(i), BaseBranch: "main",
 			OpenedAt: h(base + 20), ReadyAt: h(base + 18), FirstCommitAt: h(base + 24),
