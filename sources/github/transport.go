@@ -95,7 +95,10 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		res = t.lim.update(res, resp.Header)
 		wait, why, retry := t.classify(resp, body)
 		switch {
-		case !retry && resp.StatusCode/100 == 2:
+		case !retry && (resp.StatusCode/100 == 2 || isRedirect(resp.StatusCode)):
+			// Redirects (a renamed or transferred repo answers 301/307) go back
+			// to the http.Client, which follows them through this transport
+			// again; the token goes only where the configured host is.
 			// go-github refuses requests locally (with the wall clock) once it
 			// has seen remaining 0; the limiter above decides instead.
 			resp.Header.Del("X-Ratelimit-Reset")
@@ -265,6 +268,14 @@ func retryAfter(h http.Header, now time.Time) time.Duration {
 		return t.Sub(now)
 	}
 	return 0
+}
+
+func isRedirect(code int) bool {
+	switch code {
+	case http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther, http.StatusTemporaryRedirect, http.StatusPermanentRedirect:
+		return true
+	}
+	return false
 }
 
 func isJSON(resp *http.Response) bool {

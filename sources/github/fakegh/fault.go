@@ -20,7 +20,7 @@ type Fault struct {
 	Header   map[string]string // e.g. {"Retry-After": "30"}
 	Truncate bool              // the real 200 answer, cut in half
 	Drop     bool              // close the connection without a word
-	EchoAuth bool              // 404 whose message quotes the Authorization header (a hostile server)
+	EchoAuth bool              // 403 whose message quotes the Authorization header (a hostile server)
 	Redirect string            // 302 to this URL
 	Delay    time.Duration     // wait this long (or until the client gives up) first
 
@@ -102,7 +102,7 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, f *Fault, ki
 		http.Redirect(w, r, f.Redirect, http.StatusFound)
 		return true
 	case f.EchoAuth:
-		s.finishRaw(w, errorReply(http.StatusNotFound, "Not Found (you sent "+r.Header.Get("Authorization")+")"), kind, res)
+		s.finishRaw(w, errorReply(http.StatusForbidden, "Forbidden (you sent "+r.Header.Get("Authorization")+")"), kind, res)
 		return true
 	case f.Status != 0:
 		rep := reply{status: f.Status, header: http.Header{}, body: []byte(f.Body)}

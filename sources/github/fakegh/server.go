@@ -59,6 +59,7 @@ type Server struct {
 	queries     map[string]bool
 	queryList   []string
 	auth        []string // Authorization headers received
+	limited     int      // answers "rate limit exceeded" sent
 }
 
 type budget struct {
@@ -186,6 +187,13 @@ func (s *Server) Queries() []string {
 	return append([]string(nil), s.queryList...)
 }
 
+// RateLimited is how many requests were refused for an exhausted budget.
+func (s *Server) RateLimited() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.limited
+}
+
 // AuthHeaders returns the Authorization headers received.
 func (s *Server) AuthHeaders() []string {
 	s.mu.Lock()
@@ -288,6 +296,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		h := http.Header{}
 		s.rateHeaders(h, res, b)
 		s.counts[kind]++
+		s.limited++
 		s.mu.Unlock()
 		if res == "graphql" {
 			rep = jsonReply(http.StatusOK, map[string]any{"errors": []map[string]any{{"type": "RATE_LIMITED",
