@@ -198,6 +198,14 @@ func dora(bucket string) string {
 	return bucket
 }
 
+// plural is "1 run" or "3 runs".
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return strconv.Itoa(n) + " " + what + "s"
+}
+
 // itoa is strconv.Itoa, short for row building.
 func itoa(n int) string { return strconv.Itoa(n) }
 

@@ -3,6 +3,8 @@ package tui
 import (
 	"strings"
 
+	"github.com/charmbracelet/bubbles/key"
+
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/pace-dev/pace/domain"
@@ -75,10 +77,8 @@ func (m *Model) helpLines() []string {
 	if n := len(m.stack); n > 0 {
 		under = m.stack[n-1]
 	}
-	h := m.help
-	h.Width = m.width
 	out := []string{st.Heading.Render("Keys")}
-	out = append(out, strings.Split(h.FullHelpView(m.keys.FullHelp()), "\n")...)
+	out = append(out, m.keyGrid()...)
 	out = append(out, "")
 	keys := m.screenFormulas(under)
 	if len(keys) == 0 {
@@ -126,4 +126,39 @@ func (m *Model) viewHelp(h int) []string {
 		}
 	}
 	return out
+}
+
+// keyGrid lays every binding out in as many columns as fit, filled column
+// by column so related keys stay together; each column is as wide as its
+// longest entry.
+func (m *Model) keyGrid() []string {
+	var all []key.Binding
+	for _, g := range m.keys.FullHelp() {
+		all = append(all, g...)
+	}
+	for cols := 4; cols >= 1; cols-- {
+		rows := (len(all) + cols - 1) / cols
+		keyW := make([]int, cols)
+		descW := make([]int, cols)
+		for i, b := range all {
+			c := i / rows
+			keyW[c] = max(keyW[c], ansiWidth(b.Help().Key))
+			descW[c] = max(descW[c], ansiWidth(b.Help().Desc))
+		}
+		total := 0
+		for c := range cols {
+			total += keyW[c] + 1 + descW[c] + 2
+		}
+		if total-2 > m.width && cols > 1 {
+			continue
+		}
+		lines := make([]string, rows)
+		for i, b := range all {
+			c := i / rows
+			lines[i%rows] += m.st.Help.FullKey.Render(pad(b.Help().Key, keyW[c])) + " " +
+				m.st.Help.FullDesc.Render(pad(b.Help().Desc, descW[c])) + "  "
+		}
+		return lines
+	}
+	return nil
 }

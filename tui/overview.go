@@ -23,7 +23,7 @@ var overviewMetrics = []ovMetric{
 	{top: "DEPLOY", sub: "/week", w: 6, formula: "deploy_frequency", name: "production deploys per week"},
 	{top: "LEAD", sub: "p50", w: 6, formula: "lead_time", name: "lead time for changes p50"},
 	{top: "TURN", sub: "p50", w: 6, formula: "turnaround", name: "experiment turnaround p50"},
-	{top: "RESEARCH", sub: "actual│target", w: 13, formula: "allocation", name: "research share of person-days against the target"},
+	{top: "RESEARCH", sub: "share│target", w: 12, formula: "allocation", name: "research share of person-days against the target"},
 	{top: "STALE", sub: "exps", w: 5, formula: "stale_experiments", name: "stale experiments"},
 	{top: "GUARD", sub: "rails", w: 5, formula: "guardrails", name: "guardrails held or breached"},
 	{top: "MERGED", sub: "changes", w: 7, formula: "merged", name: "changes merged in the window", wide: true},
@@ -288,7 +288,7 @@ func (m *Model) attention(out []string, h int) []string {
 	stale := len(m.data.stale)
 	zombies := len(m.data.zombies)
 	if stale > 0 || zombies > 0 {
-		lines = append(lines, st.Warn.Render("● ")+strconv.Itoa(stale)+" stale experiments, "+strconv.Itoa(zombies)+" zombie runs across the organisation (s: list)")
+		lines = append(lines, st.Warn.Render("● ")+plural(stale, "stale experiment")+", "+plural(zombies, "zombie run")+" across the organisation (s: list)")
 	}
 	if len(lines) == 0 {
 		lines = append(lines, st.Good.Render("✓ ")+"every guardrail holds and no experiment is stale")

@@ -28,8 +28,8 @@ func (m *Model) deploysTop(td *teamData) []string {
 		return " (" + b + ")"
 	}
 	const lw = 12
-	prod := pad("Production", lw) + strconv.Itoa(d.Production) + " deploys · " + fmtRate(d.PerWeek) + "/week" + bucket(d.Dora.DeployFrequency) +
-		" · " + fmtRate(d.DaysPerWeek) + " deploy-days/week · previous " + fmtRate(d.PreviousPerWeek) + "/week"
+	prod := pad("Production", lw) + plural(d.Production, "deploy") + " · " + fmtRate(d.PerWeek) + "/week" + bucket(d.Dora.DeployFrequency) +
+		" · on " + fmtRate(d.DaysPerWeek) + " days/week · previous " + fmtRate(d.PreviousPerWeek) + "/week"
 	fail := pad("Failures", lw) + strconv.Itoa(d.Failed) + " failed · change failure rate " + fmtPct(d.ChangeFailureRate) + bucket(d.Dora.ChangeFailureRate) +
 		" · recovery p50 " + fmtP(d.Recovery.Current, 50) + bucket(d.Dora.Recovery)
 	lead := pad("Lead time", lw) + "p50 " + fmtP(td.rep.LeadTime.Current, 50) + bucket(d.Dora.LeadTime) + " · " + m.tierText(d)
@@ -51,6 +51,11 @@ func (m *Model) deploysTop(td *teamData) []string {
 	out = append(out, st.Heading.Render("Production deploys per ISO week")+st.Dim.Render(" (max "+strconv.Itoa(hi)+")"))
 	bars := vbars(st, vals, each, rows)
 	out = append(out, bars...)
+	var counts strings.Builder
+	for _, v := range vals {
+		counts.WriteString(rfit(strconv.Itoa(v), each-1) + " ")
+	}
+	out = append(out, st.Dim.Render(counts.String()))
 	ws := m.data.report.WeekStarts
 	axis := pad(fmtDay(ws[0]), each*domain.Weeks-6) + fmtDay(ws[domain.Weeks-1])
 	return append(out, st.Dim.Render(axis))
@@ -70,20 +75,32 @@ func (m *Model) tierText(d *domain.DeployReport) string {
 	return "by tier: " + strings.Join(parts, ", ")
 }
 
-// deployCols sizes the deployment columns; the repo takes the rest.
-func (m *Model) deployCols() (envW, repoW int) {
+// deployCols sizes the deployment columns; the repo takes the rest up to
+// 40 cells, and wide terminals also get the ref and the duration.
+func (m *Model) deployCols() (envW, repoW, refW int) {
 	envW = 11
-	repoW = max(8, m.width-2-10-1-envW-1-1-8-1-12-1-9)
+	if m.width >= 120 {
+		envW, refW = 16, 20
+	}
+	used := 2 + 10 + 1 + envW + 1 + 1 + 8 + 1 + 12 + 1 + 9
+	if refW > 0 {
+		used += refW + 1 + 6 + 1
+	}
+	repoW = max(8, min(40, m.width-used))
 	return
 }
 
 func (m *Model) deployHeader() string {
-	ew, rw := m.deployCols()
-	return "  " + pad("RESULT", 10) + " " + pad("ENVIRONMENT", ew) + " " + pad("REPO", rw) + " " + pad("SHA", 8) + " " + pad("FINISHED", 12) + " " + rfit("RECOVERY", 9)
+	ew, rw, fw := m.deployCols()
+	s := "  " + pad("RESULT", 10) + " " + pad("ENVIRONMENT", ew) + " " + pad("REPO", rw) + " " + pad("SHA", 8) + " " + pad("FINISHED", 12) + " " + rfit("RECOVERY", 9)
+	if fw > 0 {
+		s += " " + rfit("TOOK", 6) + " " + pad("REF", fw)
+	}
+	return s
 }
 
 func (m *Model) deployRow(td *teamData, d *domain.Deployment) string {
-	ew, rw := m.deployCols()
+	ew, rw, fw := m.deployCols()
 	res := resultText(m.st, d.Result)
 	sha := d.SHA
 	if len(sha) > 7 {
@@ -102,7 +119,15 @@ func (m *Model) deployRow(td *teamData, d *domain.Deployment) string {
 	if d.FinishedAt.IsZero() {
 		fin = "running"
 	}
-	return res + " " + fit(d.Environment, ew) + " " + fit(d.Repo, rw) + " " + fit(sha, 8) + " " + pad(fin, 12) + " " + rfit(rec, 9)
+	s := res + " " + fit(d.Environment, ew) + " " + fit(d.Repo, rw) + " " + fit(sha, 8) + " " + pad(fin, 12) + " " + rfit(rec, 9)
+	if fw > 0 {
+		took := int64(-1)
+		if !d.FinishedAt.IsZero() && !d.FinishedAt.Before(d.CreatedAt) {
+			took = int64(d.FinishedAt.Sub(d.CreatedAt).Seconds())
+		}
+		s += " " + rfit(fmtDur(took), 6) + " " + fit(d.Ref, fw)
+	}
+	return s
 }
 
 // resultText is a run or deployment result in 10 cells, readable without

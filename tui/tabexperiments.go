@@ -16,7 +16,7 @@ func (m *Model) experimentsTop(td *teamData) []string {
 	st := m.st
 	const lw = 12
 	now := pad("Now", lw) + strconv.Itoa(e.Running) + " running · " + strconv.Itoa(e.Active) + " active · " +
-		strconv.Itoa(len(e.Stale)) + " stale · " + strconv.Itoa(len(e.Zombies)) + " zombie runs"
+		strconv.Itoa(len(e.Stale)) + " stale · " + plural(len(e.Zombies), "zombie run")
 	win := pad("Window", lw) + strconv.Itoa(e.Adopted) + " adopted · " + strconv.Itoa(e.Abandoned) + " abandoned · " +
 		fmtRate(e.DecisionsPerWeek) + " decisions/week"
 	speed := pad("Speed", lw) + "turnaround p50 " + fmtP(e.Turnaround.Current, 50) + " · run p50 " + fmtP(e.RunDuration.Current, 50) +
@@ -59,7 +59,7 @@ func decidedIn(e *domain.Experiment) int64 {
 
 // expCols sizes experiment columns; the key takes the rest.
 func (m *Model) expCols(withTeam bool) (keyW, repoW, ownerW, teamW int) {
-	ownerW, repoW = 10, 0
+	ownerW, repoW = 12, 0
 	if m.width >= 120 {
 		repoW, ownerW = 24, 14
 	}
