@@ -60,6 +60,15 @@ type Server struct {
 	queryList   []string
 	auth        []string // Authorization headers received
 	limited     int      // answers "rate limit exceeded" sent
+	log         []Request
+}
+
+// Request is one request received, as the request log keeps it.
+type Request struct {
+	Kind        string // as in Counts
+	Repo        string // owner/name, when the request names one
+	Path        string // URL path
+	Conditional bool   // sent with If-None-Match
 }
 
 type budget struct {
@@ -173,11 +182,18 @@ func (s *Server) Total() int {
 	return n
 }
 
-// ResetCounts zeroes the request counts.
+// ResetCounts zeroes the request counts and log.
 func (s *Server) ResetCounts() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.counts, s.notModified = map[string]int{}, map[string]int{}
+	s.counts, s.notModified, s.log = map[string]int{}, map[string]int{}, nil
+}
+
+// Log returns every request received since the last ResetCounts.
+func (s *Server) Log() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Request(nil), s.log...)
 }
 
 // Queries returns every distinct GraphQL document received, in order.
@@ -272,6 +288,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	} else {
 		kind, repo = restKind(strings.TrimPrefix(r.URL.Path, s.o.Prefix))
 	}
+
+	s.mu.Lock()
+	s.log = append(s.log, Request{Kind: kind, Repo: repo, Path: r.URL.Path, Conditional: r.Header.Get("If-None-Match") != ""})
+	s.mu.Unlock()
 
 	if s.o.Token != "" {
 		a := r.Header.Get("Authorization")
