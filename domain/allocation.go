@@ -27,18 +27,22 @@ const (
 // activities. Activities on bot-authored changes are left out like the changes.
 type allocator struct {
 	x      *teamIndex
-	bots   *botMatcher
 	win    Period
 	day0   int64 // UTC day number of the window's first day
 	nDays  int
 	people int
 	nTeams int
 	rows   [][]uint8 // [slot*people+person][day] category bits; slot nTeams is the total
+
+	// The last login looked up: a change's activities repeat a few logins.
+	lastSource Source
+	lastLogin  string
+	lastInfo   loginInfo
 }
 
 // newAllocator prepares an empty allocation for the window of p.
-func newAllocator(x *teamIndex, bots *botMatcher, p *periods) *allocator {
-	a := &allocator{x: x, bots: bots, win: p.cur, people: len(x.logins), nTeams: len(x.teams)}
+func newAllocator(x *teamIndex, p *periods) *allocator {
+	a := &allocator{x: x, win: p.cur, people: len(x.logins), nTeams: len(x.teams)}
 	a.day0 = dayNumber(p.cur.Start)
 	a.nDays = int(dayNumber(p.cur.End)-a.day0) + 1
 	a.rows = make([][]uint8, (a.nTeams+1)*a.people)
@@ -61,8 +65,12 @@ func (a *allocator) add(source Source, login string, itemTeam int, repo string, 
 	if !a.win.Contains(t) || login == "" {
 		return
 	}
-	info := a.x.lookup(source, login)
-	if info.person < 0 || a.bots.match(login) {
+	info := a.lastInfo
+	if login != a.lastLogin || source != a.lastSource {
+		info = a.x.lookup(source, login)
+		a.lastSource, a.lastLogin, a.lastInfo = source, login, info
+	}
+	if info.person < 0 || info.bot {
 		return
 	}
 	team := itemTeam

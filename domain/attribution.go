@@ -8,17 +8,20 @@ import "strings"
 type teamIndex struct {
 	teams     []Team
 	byName    map[string]int
-	members   map[string][]memberRef // lower-case login → memberships in team order
-	repoTeams map[string][]int       // repo → teams listing it, in team order
-	persons   map[string]int         // lower-case login → person number (allocation)
-	logins    []string               // person number → login as first configured
-	cache     map[loginKey]loginInfo
+	members   map[string][]memberRef  // lower-case login → memberships in team order
+	repoTeams map[string][]int        // repo → teams listing it, in team order
+	persons   map[string]int          // lower-case login → person number (allocation)
+	logins    []string                // person number → login as first configured
+	bots      *botMatcher             // nil: nobody is a bot
+	cache     [2]map[string]loginInfo // by login, for GitHub and GitLab
+	other     map[loginKey]loginInfo  // other sources
 }
 
 // loginInfo is what a login is, as seen on one source.
 type loginInfo struct {
 	teams  []int // teams it is a member of, in team order
 	person int   // person number, -1 when in no team
+	bot    bool  // matches Settings.Bots
 }
 
 // memberRef is one membership of a login.
@@ -33,16 +36,19 @@ type loginKey struct {
 	login  string
 }
 
-// newTeamIndex indexes teams. A team name listed twice keeps its first
-// position (the configuration rejects duplicates anyway).
-func newTeamIndex(teams []Team) *teamIndex {
+// newTeamIndex indexes teams, with bots (may be nil) to flag bot logins.
+// A team name listed twice keeps its first position (the configuration
+// rejects duplicates anyway). Not safe for concurrent use (it caches).
+func newTeamIndex(teams []Team, bots *botMatcher) *teamIndex {
 	x := &teamIndex{
 		teams:     teams,
+		bots:      bots,
 		byName:    make(map[string]int, len(teams)),
 		members:   make(map[string][]memberRef),
 		repoTeams: make(map[string][]int),
 		persons:   make(map[string]int),
-		cache:     make(map[loginKey]loginInfo),
+		cache:     [2]map[string]loginInfo{make(map[string]loginInfo), make(map[string]loginInfo)},
+		other:     make(map[loginKey]loginInfo),
 	}
 	for ti, t := range teams {
 		if _, dup := x.byName[t.Name]; !dup {
@@ -80,8 +86,19 @@ func (x *teamIndex) lookup(source Source, login string) loginInfo {
 	if login == "" {
 		return loginInfo{person: -1}
 	}
-	k := loginKey{source, login}
-	if v, ok := x.cache[k]; ok {
+	// Two sources in practice: one map each hashes only the login.
+	var cache map[string]loginInfo
+	switch source {
+	case GitHub:
+		cache = x.cache[0]
+	case GitLab:
+		cache = x.cache[1]
+	}
+	if cache != nil {
+		if v, ok := cache[login]; ok {
+			return v
+		}
+	} else if v, ok := x.other[loginKey{source, login}]; ok {
 		return v
 	}
 	l := strings.ToLower(login)
@@ -94,7 +111,12 @@ func (x *teamIndex) lookup(source Source, login string) loginInfo {
 	if len(v.teams) > 0 {
 		v.person = x.persons[l]
 	}
-	x.cache[k] = v
+	v.bot = x.bots != nil && x.bots.match(login)
+	if cache != nil {
+		cache[login] = v
+	} else {
+		x.other[loginKey{source, login}] = v
+	}
 	return v
 }
 

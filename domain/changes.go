@@ -83,14 +83,27 @@ func HadEventIn(c *Change, p Period) bool {
 		p.Contains(c.ClosedAt) || p.Contains(c.DeployedAt)
 }
 
+// changeFacts is what one change contributes, computed once for its team
+// and the total.
+type changeFacts struct {
+	c               *Change
+	spans           Spans
+	merged, deploy  where // periods of merged_at and deployed_at
+	opened, waiting bool
+	waitSeconds     int64
+}
+
 // changes is the one pass over every change: spans into the duration
 // metrics, counts, listings, waiting-for-review, data quality and the
 // change-side allocation activities.
 func (cx *computer) changes() {
 	now := cx.now
+	cx.reserveChanges()
+	var merged []mergedChange
 	for i := range cx.ds.Changes {
 		c := &cx.ds.Changes[i]
-		team, total := cx.targets(cx.teamNumber(c.Team))
+		tn := cx.changeTeam(i)
+		team, total := cx.targets(tn)
 		if c.Bot {
 			if !c.OpenedAt.After(now) {
 				cx.q.BotChanges++
@@ -110,40 +123,112 @@ func (cx *computer) changes() {
 		if team == nil {
 			cx.q.UnattributedChanges++
 		}
-		sp := spansAt(c, now, &cx.q.NegativeSpans)
-		cx.addChange(team, c, sp)
-		cx.addChange(total, c, sp)
-		cx.alloc.change(c, cx.teamNumber(c.Team))
+		f := changeFacts{
+			c:      c,
+			spans:  spansAt(c, now, &cx.q.NegativeSpans),
+			merged: cx.p.place(cut(c.MergedAt, now)),
+			deploy: cx.p.place(cut(c.DeployedAt, now)),
+			opened: cx.p.cur.Contains(c.OpenedAt),
+		}
+		if waitingAt(c, now) {
+			f.waiting, f.waitSeconds = true, seconds(now.Sub(c.ReadyAt))
+		}
+		if team != nil {
+			team.addChange(&f)
+		}
+		total.addChange(&f)
+		if f.merged.cur {
+			merged = append(merged, mergedChange{ChangeSpan{c, f.spans}, int32(tn), instantOf(c.MergedAt)})
+		}
+		cx.alloc.change(c, tn)
+	}
+	cx.orderMerged(merged)
+}
+
+// mergedChange is a change merged in the window, with its team and sort key.
+type mergedChange struct {
+	ChangeSpan
+	team int32
+	at   instant
+}
+
+// orderMerged sorts the window's merged changes newest first once and hands
+// each slot its share in that order (the total gets them all).
+func (cx *computer) orderMerged(merged []mergedChange) {
+	slices.SortFunc(merged, func(a, b mergedChange) int {
+		if c := compareInstants(b.at, a.at); c != 0 {
+			return c
+		}
+		return compareKeys(a.Change, b.Change)
+	})
+	total := &cx.slots[len(cx.slots)-1]
+	total.merged = make([]ChangeSpan, len(merged))
+	for i := range cx.slots[:len(cx.slots)-1] {
+		cx.slots[i].merged = make([]ChangeSpan, 0, cx.slots[i].counts.Merged)
+	}
+	for i, m := range merged {
+		total.merged[i] = m.ChangeSpan
+		if m.team >= 0 {
+			sl := &cx.slots[m.team]
+			sl.merged = append(sl.merged, m.ChangeSpan)
+		}
 	}
 }
 
-// addChange records one non-bot change in a slot (nil: none).
-func (cx *computer) addChange(sl *slot, c *Change, sp Spans) {
-	if sl == nil {
-		return
-	}
-	now := cx.now
-	merged := cut(c.MergedAt, now)
-	if w := cx.p.place(merged); w.any() {
-		sl.coding.add(w, sp.Coding)
-		sl.pickup.add(w, sp.Pickup)
-		sl.review.add(w, sp.Review)
-		sl.cycle.add(w, sp.Cycle)
-		if w.cur {
-			sl.counts.Merged++
-			sl.merged = append(sl.merged, ChangeSpan{Change: c, Spans: sp})
-			sl.mergedCat[catIndex(c.Category)]++
+// reserveChanges sizes every slot's change metrics before the pass: a
+// cheap count of where each change's end events fall saves growing (and
+// copying) millions of values.
+func (cx *computer) reserveChanges() {
+	type counts struct{ merged, deployed bucketCount }
+	n := make([]counts, len(cx.slots))
+	totalSlot := len(cx.slots) - 1
+	for i := range cx.ds.Changes {
+		c := &cx.ds.Changes[i]
+		if c.Bot || c.OpenedAt.After(cx.now) {
+			continue
+		}
+		wm, wd := cx.p.place(cut(c.MergedAt, cx.now)), cx.p.place(cut(c.DeployedAt, cx.now))
+		if !wm.any() && !wd.any() {
+			continue
+		}
+		for _, s := range [2]int{cx.changeTeam(i), totalSlot} {
+			if s >= 0 {
+				n[s].merged.count(wm)
+				n[s].deployed.count(wd)
+			}
 		}
 	}
-	if w := cx.p.place(cut(c.DeployedAt, now)); w.any() {
-		sl.deploy.add(w, sp.Deploy)
-		sl.lead.add(w, sp.Lead)
+	for i := range cx.slots {
+		sl := &cx.slots[i]
+		for _, m := range [...]*metricAcc{&sl.coding, &sl.pickup, &sl.review, &sl.cycle} {
+			m.reserve(&n[i].merged)
+		}
+		sl.deploy.reserve(&n[i].deployed)
+		sl.lead.reserve(&n[i].deployed)
 	}
-	if cx.p.cur.Contains(c.OpenedAt) {
+}
+
+// addChange records one non-bot change's facts in the slot.
+func (sl *slot) addChange(f *changeFacts) {
+	if w := f.merged; w.any() {
+		sl.coding.add(w, f.spans.Coding)
+		sl.pickup.add(w, f.spans.Pickup)
+		sl.review.add(w, f.spans.Review)
+		sl.cycle.add(w, f.spans.Cycle)
+		if w.cur {
+			sl.counts.Merged++
+			sl.mergedCat[catIndex(f.c.Category)]++
+		}
+	}
+	if w := f.deploy; w.any() {
+		sl.deploy.add(w, f.spans.Deploy)
+		sl.lead.add(w, f.spans.Lead)
+	}
+	if f.opened {
 		sl.counts.Opened++
 	}
-	if waitingAt(c, now) {
-		sl.waiting = append(sl.waiting, Waiting{Change: c, Seconds: seconds(now.Sub(c.ReadyAt))})
+	if f.waiting {
+		sl.waiting = append(sl.waiting, Waiting{Change: f.c, Seconds: f.waitSeconds})
 	}
 }
 
@@ -165,17 +250,11 @@ func catIndex(c Category) int {
 	return 1
 }
 
-// mergedLists orders a slot's merged changes newest first and picks the
-// slowest ten by cycle time (known cycle times only).
-func mergedLists(merged []ChangeSpan) (newest, slowest []ChangeSpan) {
-	slices.SortFunc(merged, func(a, b ChangeSpan) int {
-		if c := b.Change.MergedAt.Compare(a.Change.MergedAt); c != 0 {
-			return c
-		}
-		return compareKeys(a.Change, b.Change)
-	})
-	slowest = make([]ChangeSpan, 0, 10)
-	for _, m := range merged { // newest first, so ties stay newest first
+// slowestOf picks the ten longest cycle times (known ones only) from
+// merged changes listed newest first; ties stay newest first.
+func slowestOf(merged []ChangeSpan) []ChangeSpan {
+	slowest := make([]ChangeSpan, 0, 10)
+	for _, m := range merged {
 		if m.Spans.Cycle < 0 || (len(slowest) == 10 && m.Spans.Cycle <= slowest[9].Spans.Cycle) {
 			continue
 		}
@@ -189,7 +268,7 @@ func mergedLists(merged []ChangeSpan) (newest, slowest []ChangeSpan) {
 		copy(slowest[j+1:], slowest[j:len(slowest)-1])
 		slowest[j] = m
 	}
-	return merged, slowest
+	return slowest
 }
 
 // sortWaiting puts the longest wait first.

@@ -1,6 +1,10 @@
 package domain
 
-import "time"
+import (
+	"sync"
+	"sync/atomic"
+	"time"
+)
 
 // TotalName is the name of the org total's report.
 const TotalName = "All teams"
@@ -11,11 +15,14 @@ type computer struct {
 	s     Settings
 	now   time.Time
 	p     *periods
-	x     *teamIndex
-	bots  *botMatcher
+	x     *teamIndex // for the change pass and the allocation
+	expX  *teamIndex // for the experiment pass, which runs at the same time
 	alloc *allocator
 	slots []slot // one per team of s.Teams, then the org total
 	q     DataQuality
+
+	exps     []*Experiment
+	expTeams []int // team position of exps[i], -1 for none
 }
 
 // slot accumulates one team's (or the total's) metrics.
@@ -68,15 +75,22 @@ func Compute(ds *Dataset, s Settings, now time.Time) *Report {
 	cx := &computer{
 		ds: ds, s: s, now: now,
 		p:     newPeriods(now, window),
-		x:     newTeamIndex(s.Teams),
-		bots:  newBotMatcher(s.Bots),
 		slots: make([]slot, len(s.Teams)+1),
 	}
-	cx.alloc = newAllocator(cx.x, cx.bots, cx.p)
+	cx.x = newTeamIndex(s.Teams, newBotMatcher(s.Bots))
+	cx.expX = newTeamIndex(s.Teams, newBotMatcher(s.Bots))
+	cx.alloc = newAllocator(cx.x, cx.p)
 
+	// Changes on this goroutine, deployments then experiments on another:
+	// they write disjoint fields of the slots and use separate caches.
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		cx.deploys()
+		cx.experiments()
+	})
 	cx.changes()
-	cx.deploys()
-	cx.experiments()
+	wg.Wait()
+	cx.experimentActivities()
 
 	rep := &Report{
 		Org:         ds.Org,
@@ -87,10 +101,22 @@ func Compute(ds *Dataset, s Settings, now time.Time) *Report {
 		Teams:       make([]TeamReport, len(s.Teams)),
 		Sources:     ds.Sources,
 	}
-	for i, t := range s.Teams {
-		rep.Teams[i] = cx.teamReport(i, t.Name, t.Members, t.Allocation, EffectiveGuardrails(s.Guardrails, t.Guardrails))
+	// Summarising is independent per slot: two workers, one per core; the
+	// total, the largest, first so the teams balance the other worker.
+	var next atomic.Int32
+	work := func() {
+		for w := int(next.Add(1) - 1); w <= len(s.Teams); w = int(next.Add(1) - 1) {
+			if w == 0 {
+				rep.Total = cx.teamReport(len(s.Teams), TotalName, nil, nil, s.Guardrails)
+				continue
+			}
+			t := &s.Teams[w-1]
+			rep.Teams[w-1] = cx.teamReport(w-1, t.Name, t.Members, t.Allocation, EffectiveGuardrails(s.Guardrails, t.Guardrails))
+		}
 	}
-	rep.Total = cx.teamReport(len(s.Teams), TotalName, nil, nil, s.Guardrails)
+	wg.Go(work)
+	work()
+	wg.Wait()
 	rep.Quality = cx.q
 	return rep
 }
@@ -110,7 +136,7 @@ func (cx *computer) teamReport(i int, name string, members []Member, target *Spl
 		LeadTime:  sl.lead.metric(),
 		Waiting:   sl.waiting,
 	}
-	t.Merged, t.Slowest = mergedLists(sl.merged)
+	t.Merged, t.Slowest = sl.merged, slowestOf(sl.merged)
 	sortWaiting(t.Waiting)
 	t.Deploys = cx.p.deployReport(&sl.dep, t.LeadTime.Current)
 	t.Experiments = cx.p.experimentReport(&sl.exp)
@@ -134,6 +160,14 @@ func (cx *computer) teamNumber(name string) int {
 		return t
 	}
 	return -1
+}
+
+// changeTeam is the team position of ds.Changes[i] as Prepare attributed it.
+func (cx *computer) changeTeam(i int) int {
+	if ct := cx.ds.prep.changeTeam; i < len(ct) {
+		return int(ct[i])
+	}
+	return cx.teamNumber(cx.ds.Changes[i].Team)
 }
 
 // teamNumbers appends the positions of names (unknown ones skipped) to buf.

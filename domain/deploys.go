@@ -54,6 +54,7 @@ func (cx *computer) deploys() {
 	day0 := dayNumber(p.cur.Start)
 	nDays := int(dayNumber(p.cur.End)-day0) + 1
 	var teamBuf []int
+	var recent []*Deployment
 	for i := range cx.ds.Deployments {
 		d := &cx.ds.Deployments[i]
 		created := earliest(d.CreatedAt, d.FinishedAt)
@@ -68,15 +69,15 @@ func (cx *computer) deploys() {
 		if res == InProgress {
 			evt = p.place(created)
 		}
+		if evt.cur {
+			recent = append(recent, d)
+		}
 		for k := -1; k < len(teamBuf); k++ {
 			sl := &cx.slots[len(cx.slots)-1]
 			if k >= 0 {
 				sl = &cx.slots[teamBuf[k]]
 			}
 			acc := &sl.dep
-			if evt.cur {
-				acc.recent = append(acc.recent, d)
-			}
 			if res != Success && res != Failure {
 				if ti == 0 {
 					acc.has = true
@@ -112,6 +113,36 @@ func (cx *computer) deploys() {
 		}
 	}
 	cx.recoveries()
+	cx.recentDeploys(recent)
+}
+
+// recentDeploys orders the window's deployments newest first once and
+// hands each slot its share, already in order.
+func (cx *computer) recentDeploys(recent []*Deployment) {
+	type sortKey struct {
+		t instant // deployTime
+		d *Deployment
+	}
+	keys := make([]sortKey, len(recent))
+	for i, d := range recent {
+		keys[i] = sortKey{instantOf(deployTime(d, cx.now)), d}
+	}
+	slices.SortFunc(keys, func(a, b sortKey) int {
+		if c := compareInstants(b.t, a.t); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.d.ID, b.d.ID)
+	})
+	total := &cx.slots[len(cx.slots)-1].dep
+	total.recent = make([]*Deployment, len(keys))
+	var teamBuf []int
+	for i, k := range keys {
+		total.recent[i] = k.d
+		teamBuf = cx.teamNumbers(k.d.Teams, teamBuf[:0])
+		for _, t := range teamBuf {
+			cx.slots[t].dep.recent = append(cx.slots[t].dep.recent, k.d)
+		}
+	}
 }
 
 // envKey groups production deployments by environment for recovery.
@@ -220,13 +251,7 @@ func (p *periods) deployReport(acc *deployAcc, lead Stats) DeployReport {
 		}
 		return cmp.Compare(a.Failed.ID, b.Failed.ID)
 	})
-	out.Recent = acc.recent
-	slices.SortFunc(out.Recent, func(a, b *Deployment) int {
-		if c := deployTime(b, p.now).Compare(deployTime(a, p.now)); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.ID, b.ID)
-	})
+	out.Recent = acc.recent // ordered by recentDeploys
 	out.Dora = Dora{
 		LeadTime:          DoraLeadTime(lead),
 		ChangeFailureRate: DoraChangeFailureRate(out.ChangeFailureRate),

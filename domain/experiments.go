@@ -115,62 +115,70 @@ func (m *expMatcher) key(r *Run) string {
 }
 
 // experiments groups the experiment runs that started before now, finds
-// each experiment's change, state and team, and fills the slots.
+// each experiment's change, state and team, and fills the slots. It runs
+// beside the change pass: it touches only the slots' experiment fields and
+// its own team index (cx.expX).
 func (cx *computer) experiments() {
 	m := newExpMatcher(cx.s.Experiments)
 	if !m.enabled() {
 		return
 	}
 	now := cx.now
-	index := make(map[expKey]int)
-	var exps []*Experiment
-	for i := range cx.ds.Runs {
-		r := &cx.ds.Runs[i]
-		if !m.isExperiment(r) {
-			continue
-		}
-		if st := runStart(r); st.IsZero() || !st.Before(now) {
-			continue
-		}
-		k := expKey{r.Source, r.Repo, m.key(r)}
-		if k.key == "" {
-			continue
-		}
-		j, ok := index[k]
-		if !ok {
-			j = len(exps)
-			index[k] = j
-			exps = append(exps, &Experiment{Source: k.source, Repo: k.repo, Key: k.key})
-		}
-		exps[j].Runs = append(exps[j].Runs, r)
-	}
+	exps := cx.groupRuns(m)
 	if len(exps) == 0 {
 		return
 	}
-	need := make(map[refKey]*Change, len(exps))
-	for _, e := range exps {
+	// Experiments by the branch of their latest run: one string hash per
+	// change finds the candidates, source and repo are compared directly.
+	byBranch := make(map[string][]int32, len(exps))
+	for i, e := range exps {
 		slices.SortStableFunc(e.Runs, func(a, b *Run) int {
 			if c := runStart(a).Compare(runStart(b)); c != 0 {
 				return c
 			}
 			return a.CreatedAt.Compare(b.CreatedAt)
 		})
-		need[refKey{e.Source, e.Repo, e.Runs[len(e.Runs)-1].Branch}] = nil
+		b := e.Runs[len(e.Runs)-1].Branch
+		byBranch[b] = append(byBranch[b], int32(i))
 	}
 	for i := range cx.ds.Changes {
 		c := &cx.ds.Changes[i]
-		if c.Bot || c.HeadBranch == "" || c.OpenedAt.After(now) {
+		if c.HeadBranch == "" {
 			continue
 		}
-		k := refKey{c.Source, c.Repo, c.HeadBranch}
-		if cur, ok := need[k]; ok && (cur == nil || c.OpenedAt.After(cur.OpenedAt)) {
-			need[k] = c
+		list, ok := byBranch[c.HeadBranch]
+		if !ok || c.Bot || c.OpenedAt.After(now) {
+			continue
+		}
+		for _, j := range list {
+			e := exps[j]
+			if e.Source == c.Source && e.Repo == c.Repo && (e.Change == nil || c.OpenedAt.After(e.Change.OpenedAt)) {
+				e.Change = c
+			}
 		}
 	}
 	cls := newClassifier(cx.s.Classify, true)
-	for _, e := range exps {
-		e.Change = need[refKey{e.Source, e.Repo, e.Runs[len(e.Runs)-1].Branch}]
-		team := cx.describe(e, cls)
+	teams := make([]int, len(exps))
+	for i, e := range exps {
+		teams[i] = cx.describe(e, cls)
+	}
+	// Sorted once, latest run first, so every slot's All comes out in order.
+	type sortKey struct {
+		t instant // LastRunAt
+		i int32
+	}
+	order := make([]sortKey, len(exps))
+	for i, e := range exps {
+		order[i] = sortKey{instantOf(e.LastRunAt), int32(i)}
+	}
+	slices.SortFunc(order, func(a, b sortKey) int {
+		if c := compareInstants(b.t, a.t); c != 0 {
+			return c
+		}
+		return compareExperiments(exps[a.i], exps[b.i])
+	})
+	for _, o := range order {
+		e, team := exps[o.i], teams[o.i]
 		sl, total := cx.targets(team)
 		zombies := cx.zombies(e)
 		for _, s := range [2]*slot{sl, total} {
@@ -178,10 +186,79 @@ func (cx *computer) experiments() {
 				cx.addExperiment(&s.exp, e, zombies)
 			}
 		}
+	}
+	cx.exps, cx.expTeams = exps, teams
+}
+
+// experimentActivities adds the experiment runs to the allocation, after the
+// change pass (they share the allocator, which is not safe for concurrent use).
+func (cx *computer) experimentActivities() {
+	for i, e := range cx.exps {
 		for _, r := range e.Runs {
-			cx.alloc.add(r.Source, r.Actor, team, e.Repo, e.Category, runStart(r))
+			cx.alloc.add(r.Source, r.Actor, cx.expTeams[i], e.Repo, e.Category, runStart(r))
 		}
 	}
+}
+
+// groupRuns gathers the experiment runs that started before now by key.
+// Experiments and their run lists are carved out of two slabs: an
+// organisation can have tens of thousands of experiments.
+func (cx *computer) groupRuns(m *expMatcher) []*Experiment {
+	var runOf, expOf []int32
+	for i := range cx.ds.Runs {
+		r := &cx.ds.Runs[i]
+		if !m.isExperiment(r) {
+			continue
+		}
+		if st := runStart(r); st.IsZero() || !st.Before(cx.now) {
+			continue
+		}
+		runOf = append(runOf, int32(i))
+	}
+	index := make(map[expKey]int32, len(runOf)) // sized once: growing it was the pass's main cost
+	var keys []expKey
+	expOf = make([]int32, 0, len(runOf))
+	kept := runOf[:0]
+	for _, i := range runOf {
+		r := &cx.ds.Runs[i]
+		k := expKey{r.Source, r.Repo, m.key(r)}
+		if k.key == "" {
+			continue
+		}
+		j, ok := index[k]
+		if !ok {
+			j = int32(len(keys))
+			index[k] = j
+			keys = append(keys, k)
+		}
+		kept, expOf = append(kept, i), append(expOf, j)
+	}
+	runOf = kept
+	if len(keys) == 0 {
+		return nil
+	}
+	offset := make([]int32, len(keys)+1)
+	for _, j := range expOf {
+		offset[j+1]++
+	}
+	for j := range keys {
+		offset[j+1] += offset[j]
+	}
+	runs := make([]*Run, len(runOf))
+	fill := slices.Clone(offset[:len(keys)])
+	for n, j := range expOf {
+		runs[fill[j]] = &cx.ds.Runs[runOf[n]]
+		fill[j]++
+	}
+	slab := make([]Experiment, len(keys))
+	exps := make([]*Experiment, len(keys))
+	for j, k := range keys {
+		e := &slab[j]
+		e.Source, e.Repo, e.Key = k.source, k.repo, k.key
+		e.Runs = runs[offset[j]:offset[j+1]:offset[j+1]]
+		exps[j] = e
+	}
+	return exps
 }
 
 // describe fills an experiment's owner, team, category and state at now,
@@ -194,7 +271,7 @@ func (cx *computer) describe(e *Experiment, cls *classifier) int {
 	e.IdleSeconds = seconds(now.Sub(e.LastRunAt))
 	e.Owner = ""
 	for _, r := range e.Runs { // a bot runs the schedule; the owner is the first person
-		if r.Actor != "" && !cx.bots.match(r.Actor) {
+		if r.Actor != "" && !cx.expX.lookup(e.Source, r.Actor).bot {
 			e.Owner = r.Actor
 			break
 		}
@@ -202,8 +279,8 @@ func (cx *computer) describe(e *Experiment, cls *classifier) int {
 			e.Owner = r.Actor
 		}
 	}
-	team := cx.x.attribute(e.Source, e.Owner, e.Repo)
-	e.Team = cx.x.name(team)
+	team := cx.expX.attribute(e.Source, e.Owner, e.Repo)
+	e.Team = cx.expX.name(team)
 	if e.Change != nil {
 		e.Category = e.Change.Category
 	} else {
@@ -345,20 +422,38 @@ func (p *periods) experimentReport(acc *expAcc) ExperimentReport {
 		FastFailures:     acc.fast,
 		All:              acc.all,
 	}
-	byKey := func(a, b *Experiment) int {
-		return cmp.Or(strings.Compare(a.Repo, b.Repo), strings.Compare(a.Key, b.Key), strings.Compare(string(a.Source), string(b.Source)))
-	}
+	// All arrives sorted (experiments() orders them once for every slot).
 	slices.SortFunc(out.Stale, func(a, b *Experiment) int {
-		return cmp.Or(cmp.Compare(b.IdleSeconds, a.IdleSeconds), byKey(a, b))
+		if c := cmp.Compare(b.IdleSeconds, a.IdleSeconds); c != 0 {
+			return c
+		}
+		return compareExperiments(a, b)
 	})
 	slices.SortFunc(out.Zombies, func(a, b Zombie) int {
-		return cmp.Or(cmp.Compare(b.Seconds, a.Seconds), byKey(a.Experiment, b.Experiment), strings.Compare(a.Run.ID, b.Run.ID))
+		if c := cmp.Compare(b.Seconds, a.Seconds); c != 0 {
+			return c
+		}
+		if c := compareExperiments(a.Experiment, b.Experiment); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Run.ID, b.Run.ID)
 	})
 	slices.SortFunc(out.FastFailures, func(a, b *Experiment) int {
-		return cmp.Or(b.ConcludedAt.Compare(a.ConcludedAt), byKey(a, b))
-	})
-	slices.SortFunc(out.All, func(a, b *Experiment) int {
-		return cmp.Or(b.LastRunAt.Compare(a.LastRunAt), byKey(a, b))
+		if c := b.ConcludedAt.Compare(a.ConcludedAt); c != 0 {
+			return c
+		}
+		return compareExperiments(a, b)
 	})
 	return out
+}
+
+// compareExperiments orders experiments by repo, key and source, for stable listings.
+func compareExperiments(a, b *Experiment) int {
+	if c := strings.Compare(a.Repo, b.Repo); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.Key, b.Key); c != 0 {
+		return c
+	}
+	return strings.Compare(string(a.Source), string(b.Source))
 }

@@ -14,8 +14,9 @@ import (
 // recomputes on the same dataset) and undo its own derivations when the
 // settings change.
 type prepState struct {
-	key         string // settings fingerprint and the dataset's sizes after Prepare
-	derivedTier []bool // Deployments[i].Tier was set by Prepare, not the source
+	key         string  // settings fingerprint and the dataset's sizes after Prepare
+	derivedTier []bool  // Deployments[i].Tier was set by Prepare, not the source
+	changeTeam  []int32 // Changes[i].Team as a position in Settings.Teams, -1 for none
 }
 
 // runDeployPrefix marks the deployments Prepare makes from deploy-workflow runs.
@@ -60,17 +61,18 @@ func Prepare(ds *Dataset, s Settings) {
 		return
 	}
 	undoPrepare(ds)
-	x := newTeamIndex(s.Teams)
 	bots := newBotMatcher(s.Bots)
+	x := newTeamIndex(s.Teams, bots)
 	cls := newClassifier(s.Classify, false)
 
-	teamOf := make([]int, len(ds.Changes))
+	teamOf := make([]int32, len(ds.Changes))
 	for i := range ds.Changes {
 		c := &ds.Changes[i]
 		c.Bot = bots.match(c.Author)
 		c.Category = cls.classify(c.Labels, c.HeadBranch)
-		teamOf[i] = x.attribute(c.Source, c.Author, c.Repo)
-		c.Team = x.name(teamOf[i])
+		t := x.attribute(c.Source, c.Author, c.Repo)
+		teamOf[i] = int32(t)
+		c.Team = x.name(t)
 		deriveActivity(c, bots)
 		if !c.DeployExact {
 			c.DeployedAt, c.DeploymentID = time.Time{}, ""
@@ -83,7 +85,7 @@ func Prepare(ds *Dataset, s Settings) {
 	deployFallback(ds)
 	attributeDeployments(ds, x, teamOf)
 
-	ds.prep = &prepState{key: fp + sizes(ds), derivedTier: derived}
+	ds.prep = &prepState{key: fp + sizes(ds), derivedTier: derived, changeTeam: teamOf}
 }
 
 // undoPrepare removes what an earlier Prepare added, so the next one starts
@@ -319,7 +321,7 @@ type shipKey struct {
 }
 
 // attributeDeployments sets Deployment.Teams (see Prepare).
-func attributeDeployments(ds *Dataset, x *teamIndex, teamOf []int) {
+func attributeDeployments(ds *Dataset, x *teamIndex, teamOf []int32) {
 	byRepo := make(map[string][]string)
 	for repo, ts := range x.repoTeams {
 		names := make([]string, len(ts))
@@ -335,8 +337,8 @@ func attributeDeployments(ds *Dataset, x *teamIndex, teamOf []int) {
 			continue
 		}
 		k := shipKey{c.Source, c.Repo, c.DeploymentID}
-		if !containsInt(shipped[k], teamOf[i]) {
-			shipped[k] = append(shipped[k], teamOf[i])
+		if t := int(teamOf[i]); !containsInt(shipped[k], t) {
+			shipped[k] = append(shipped[k], t)
 		}
 	}
 	for i := range ds.Deployments {

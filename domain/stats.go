@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"cmp"
 	"math/bits"
 	"slices"
 	"time"
@@ -200,3 +201,49 @@ func (m *metricAcc) metric() Metric {
 
 // seconds is d in whole seconds, truncated.
 func seconds(d time.Duration) int64 { return int64(d / time.Second) }
+
+// instant is a time as two numbers, cheap to compare in big sorts and
+// defined for every year (UnixNano is not).
+type instant struct {
+	sec  int64
+	nsec int32
+}
+
+// instantOf converts t.
+func instantOf(t time.Time) instant { return instant{t.Unix(), int32(t.Nanosecond())} }
+
+// compareInstants orders a before b as -1, equal as 0, after as +1.
+func compareInstants(a, b instant) int {
+	if a.sec != b.sec {
+		return cmp.Compare(a.sec, b.sec)
+	}
+	return cmp.Compare(a.nsec, b.nsec)
+}
+
+// bucketCount counts the values a metricAcc will receive, to size it once.
+type bucketCount struct {
+	cur, prev int
+	weeks     [Weeks]int
+}
+
+// count adds one event placed at w.
+func (b *bucketCount) count(w where) {
+	if w.cur {
+		b.cur++
+	}
+	if w.prev {
+		b.prev++
+	}
+	if w.week >= 0 {
+		b.weeks[w.week]++
+	}
+}
+
+// reserve gives m room for the counted values: appends then never grow.
+func (m *metricAcc) reserve(b *bucketCount) {
+	m.cur = make([]int64, 0, b.cur)
+	m.prev = make([]int64, 0, b.prev)
+	for i := range m.weeks {
+		m.weeks[i] = make([]int64, 0, b.weeks[i])
+	}
+}
