@@ -25,7 +25,8 @@ var errMoved = errors.New("cache changed between the lanes' snapshots")
 // Load reads the whole cache into a Dataset (with the sources' statuses).
 // Derived fields (Category, Team, Bot, Deployment.Teams, a fallback
 // DeployedAt) are left for domain.Prepare. Repeated strings (repos, logins,
-// labels, branches) share one copy.
+// labels, branches) share one copy. Changes come in the order they were
+// first stored; deployments and runs ordered by (source, repo, id).
 //
 // The tables are read in parallel lanes, one connection and read
 // transaction each: the driver's per-value cost, not SQLite, bounds a load,
