@@ -74,10 +74,18 @@ func anyMatch(res []*regexp.Regexp, s string) bool {
 // labelIn reports whether one of labels equals one of want, ignoring case.
 func labelIn(want, labels []string) bool {
 	for _, w := range want {
-		for _, l := range labels {
-			if strings.EqualFold(w, l) {
-				return true
-			}
+		if hasLabel(labels, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasLabel reports whether labels hold want, ignoring case.
+func hasLabel(labels []string, want string) bool {
+	for _, l := range labels {
+		if strings.EqualFold(l, want) {
+			return true
 		}
 	}
 	return false

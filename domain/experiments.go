@@ -317,7 +317,7 @@ func (cx *computer) conclusion(e *Experiment) (ExperimentStatus, time.Time) {
 	if t := cut(c.ClosedAt, now); !t.IsZero() {
 		return Abandoned, t
 	}
-	if !labelIn([]string{"abandoned"}, c.Labels) {
+	if !hasLabel(c.Labels, "abandoned") {
 		return "", time.Time{}
 	}
 	if t := cut(c.UpdatedAt, now); !t.IsZero() {

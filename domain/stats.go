@@ -10,9 +10,9 @@ import (
 // Percentile returns the nearest-rank p-th percentile of sorted, which must
 // be in ascending order: the smallest value with at least p % of the values
 // at or below it, i.e. sorted[ceil(p/100*n)-1]. The median of [1 2 3 4] is
-// therefore 2 (the lower middle value); nothing is ever interpolated. p is
-// clamped to [1, 100]. It returns 0 for an empty slice: callers must treat a
-// count of 0 as "no data" (see Stats).
+// therefore 2 (the lower middle value); nothing is ever interpolated. p <= 0
+// gives the minimum, p >= 100 the maximum. It returns 0 for an empty slice:
+// callers must treat a count of 0 as "no data" (see Stats).
 func Percentile(sorted []int64, p int) int64 {
 	if len(sorted) == 0 {
 		return 0

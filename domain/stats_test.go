@@ -97,6 +97,24 @@ func TestSummarizeAgreesWithSort(t *testing.T) {
 	}
 }
 
+// FuzzSummarize checks the selection against a sort on arbitrary values.
+func FuzzSummarize(f *testing.F) {
+	f.Add([]byte{1, 2, 3, 4})
+	f.Add([]byte{9, 9, 9, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 255, 1})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		v := make([]int64, len(data))
+		for i, b := range data {
+			v[i] = int64(b) * int64(b%7+1)
+		}
+		sorted := slices.Clone(v)
+		slices.Sort(sorted)
+		want := Stats{Count: len(v), P50: Percentile(sorted, 50), P75: Percentile(sorted, 75), P90: Percentile(sorted, 90)}
+		if got := Summarize(v); got != want {
+			t.Errorf("Summarize = %+v, want %+v", got, want)
+		}
+	})
+}
+
 func TestPeriodsWeekBoundaries(t *testing.T) {
 	now := time.Date(2024, 6, 12, 12, 0, 0, 0, time.UTC) // a Wednesday
 	p := newPeriods(now, 14*24*time.Hour)
