@@ -16,6 +16,7 @@ var Formulas = map[string]string{
 	"deploy_days_per_week": "deploy days per week: distinct UTC dates with a successful production deployment ÷ (window days ÷ 7)",
 	"change_failure_rate":  "change failure rate: failed ÷ (successful + failed) production deployments finished in the window",
 	"recovery":             "recovery time: failed production deployment finished → next successful one of the same repo and environment finished; counted where the success finished",
+	"dora":                 "DORA 2023 buckets: deploy frequency elite ≥ 5 deploy-days/week, high ≥ 1, medium ≥ 1/month; lead time p50 elite < 1 day, high < 1 week, medium < 1 month; change failure rate ≤ 5 %, ≤ 10 %, ≤ 15 %; recovery p50 < 1 h, < 1 day, < 1 week; else low",
 
 	"turnaround":         "experiment turnaround: gap between consecutive run starts of one experiment; counted where the later start falls",
 	"run_duration":       "run duration: experiment run started → finished; counted where it finished",
@@ -40,7 +41,7 @@ var Formulas = map[string]string{
 // FormulaOrder lists the keys of Formulas in the order a help screen shows them.
 var FormulaOrder = []string{
 	"cycle_time", "coding", "pickup", "review", "deploy", "lead_time",
-	"deploy_frequency", "deploys_per_week", "deploy_days_per_week", "change_failure_rate", "recovery",
+	"deploy_frequency", "deploys_per_week", "deploy_days_per_week", "change_failure_rate", "recovery", "dora",
 	"turnaround", "run_duration", "queue_time", "time_to_decision", "fast_failures",
 	"decisions", "decisions_per_week", "stale_experiments", "zombie_runs",
 	"allocation", "merged_changes", "allocation_drift", "waiting_for_review",
