@@ -75,9 +75,13 @@ func (m *Model) viewChange(h int) []string {
 	if !c.DeployedAt.IsZero() && !c.DeployExact {
 		deployed = "deployed*"
 	}
+	pickup, pickupName := sp.Pickup, "pickup"
+	if waiting := m.waitingFor(c); waiting >= 0 {
+		pickup, pickupName = waiting, "waiting"
+	}
 	steps := []step{
 		{"first commit", c.FirstCommitAt, "coding", sp.Coding},
-		{"ready", c.ReadyAt, "pickup", sp.Pickup},
+		{"ready", c.ReadyAt, pickupName, pickup},
 		{"first review", c.FirstReviewAt, "review", sp.Review},
 		{"merged", c.MergedAt, "deploy", sp.Deploy},
 		{deployed, c.DeployedAt, "", 0},
@@ -95,7 +99,7 @@ func (m *Model) viewChange(h int) []string {
 	}
 	out = append(out, "")
 	out = append(out, "cycle time "+fmtDur(sp.Cycle)+" · lead time "+fmtDur(sp.Lead)+st.Dim.Render(" · opened "+fmtTime(c.OpenedAt)+" · approved "+fmtTime(c.ApprovedAt)))
-	out = append(out, stacked(st, [4]int64{sp.Coding, sp.Pickup, sp.Review, sp.Deploy}, max(10, m.width-2)))
+	out = append(out, stacked(st, [4]int64{sp.Coding, pickup, sp.Review, sp.Deploy}, max(10, m.width-2)))
 	if deployed != "deployed" {
 		out = append(out, st.Dim.Render(clip("* deployment inferred: first successful production deploy of the base branch after the merge", m.width)))
 	}
@@ -103,6 +107,19 @@ func (m *Model) viewChange(h int) []string {
 		out = append(out, st.Dim.Render(clip("o opens "+safe(c.URL), m.width)))
 	}
 	return out
+}
+
+// waitingFor is how long an open, ready, unreviewed change has waited for
+// its first review at the report's now, or -1.
+func (m *Model) waitingFor(c *domain.Change) int64 {
+	if c.ReadyAt.IsZero() || !c.FirstReviewAt.IsZero() || c.Merged() || !c.ClosedAt.IsZero() || m.data == nil {
+		return -1
+	}
+	now := m.data.report.GeneratedAt
+	if now.Before(c.ReadyAt) {
+		return -1
+	}
+	return int64(now.Sub(c.ReadyAt).Seconds())
 }
 
 // labelsText is " · labels a, b" or "".

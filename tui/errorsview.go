@@ -19,7 +19,7 @@ func (m *Model) errAt(i int) sourceError {
 func (m *Model) viewErrors(h int) []string {
 	st := m.st
 	if len(m.syncErrors) == 0 {
-		return []string{st.Heading.Render("Errors"), st.Good.Render("No source reported an error. ✓")}
+		return []string{st.Good.Render("No source reported an error. ✓")}
 	}
 	title := st.Heading.Render("Errors, newest first: " + strconv.Itoa(len(m.syncErrors)))
 	if note := m.errs.scrollNote(); note != "" {

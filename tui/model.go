@@ -353,7 +353,11 @@ func (m *Model) onSyncDone(msg syncDoneMsg) tea.Cmd {
 		m.addError("sync", msg.err.Error())
 		m.setStatus("sync failed: "+msg.err.Error()+" (e: details)", true)
 	} else if !m.statusErr {
-		m.setStatus("synced in "+fmtDur(int64(msg.took/time.Second)), false)
+		if m.opts.Demo {
+			m.setStatus("the demo has nothing to sync: its data is built in", false)
+		} else {
+			m.setStatus("synced in "+fmtDur(int64(msg.took/time.Second)), false)
+		}
 		m.lastSyncOK = m.opts.Now()
 	}
 	cmds := []tea.Cmd{loadCmd(m.ctx, m.opts.Backend)}

@@ -48,7 +48,6 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		return nil
 	case key.Matches(msg, k.Window):
 		m.window = nextWindow(m.window)
-		m.setStatus("computing the "+fmtWindow(m.window)+" window", false)
 		return m.recompute()
 	case key.Matches(msg, k.Sync):
 		return m.startSync()

@@ -48,9 +48,9 @@ func (m *Model) ovLayout() ovLayout {
 			fixed += c.w + 1
 		}
 	}
-	// Wide terminals get the extra columns while the team column keeps 24.
+	// Wide terminals get the extra columns while the team column keeps 16 cells.
 	for i, c := range overviewMetrics {
-		if c.wide && m.width-(fixed+c.w+1) >= 24 {
+		if c.wide && m.width-(fixed+c.w+1) >= 16 {
 			cols = append(cols, i)
 			fixed += c.w + 1
 		}

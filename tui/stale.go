@@ -57,6 +57,9 @@ func (m *Model) viewStale(h int) []string {
 // staleCols sizes the stale list; the experiment key takes the rest.
 func (m *Model) staleCols() (keyW, teamW, repoW, ownerW int) {
 	teamW, ownerW = 12, 12
+	if m.width >= 100 {
+		teamW, ownerW = 15, 14
+	}
 	if m.width >= 120 {
 		teamW, repoW, ownerW = 16, 24, 14
 	}

@@ -57,6 +57,9 @@ func (m *Model) changeLabel(c *domain.Change) string {
 // changeCols sizes the change columns: label, title (the rest), author.
 func (m *Model) changeCols(fixed int) (labelW, titleW, authorW int) {
 	labelW, authorW = 22, 12
+	if m.width >= 100 {
+		authorW = 14
+	}
 	if m.width >= 120 {
 		labelW, authorW = 32, 14
 	}

@@ -35,10 +35,8 @@ func (m *Model) deploysTop(td *teamData) []string {
 	lead := pad("Lead time", lw) + "p50 " + fmtP(td.rep.LeadTime.Current, 50) + bucket(d.Dora.LeadTime) + " · " + m.tierText(d)
 	out := []string{clip(prod, m.width), clip(fail, m.width), clip(lead, m.width)}
 
-	each := 3
-	if m.width >= 120 {
-		each = 5
-	}
+	// As wide as the terminal allows, up to 8 cells a week.
+	each := max(3, min(8, (m.width-2)/domain.Weeks))
 	rows := 3
 	if m.height >= 40 {
 		rows = 6

@@ -60,8 +60,11 @@ func decidedIn(e *domain.Experiment) int64 {
 // expCols sizes experiment columns; the key takes the rest.
 func (m *Model) expCols(withTeam bool) (keyW, repoW, ownerW, teamW int) {
 	ownerW, repoW = 12, 0
+	if m.width >= 100 {
+		repoW, ownerW = 20, 14
+	}
 	if m.width >= 120 {
-		repoW, ownerW = 24, 14
+		repoW = 24
 	}
 	if withTeam {
 		teamW = 12
