@@ -207,3 +207,34 @@ func TestResizeKeepsEverythingInside(t *testing.T) {
 		}
 	}
 }
+
+func TestHeaderShowsProgressAndCountdownAt80(t *testing.T) {
+	ds, s := hostileDataset(fixedNow)
+	m := newTestModel(&dsBackend{ds: ds}, s, 80, 24)
+	start(t, m)
+	m.syncing = true
+	ch := make(chan SyncEvent)
+	m.Update(syncEventMsg{ev: SyncEvent{Source: "gitlab", Repo: "acme/ml/feature-store", Stream: "pipelines", Items: 1234}, ch: ch})
+	head := strings.Split(checkFrame(t, m.View(), 80, 24), "\n")[0]
+	if !strings.Contains(head, "syncing gitlab acme/ml/feature-store pipelines 1234") {
+		t.Errorf("header at 80 columns hides the sync progress: %q", head)
+	}
+	m.Update(syncEventMsg{ev: SyncEvent{Source: "github", WaitUntil: fixedNow.Add(2*time.Minute + 13*time.Second)}, ch: ch})
+	head = strings.Split(checkFrame(t, m.View(), 80, 24), "\n")[0]
+	if !strings.Contains(head, "rate limited, resuming in 2m") {
+		t.Errorf("no rate-limit countdown in the header: %q", head)
+	}
+}
+
+func TestNoTeamsConfigured(t *testing.T) {
+	ds, s := hostileDataset(fixedNow)
+	s.Teams = nil
+	m := newTestModel(&dsBackend{ds: ds}, s, 80, 24)
+	start(t, m)
+	frame := checkFrame(t, m.View(), 80, 24)
+	if !strings.Contains(frame, "No team is configured.") || !strings.Contains(frame, "All teams") {
+		t.Errorf("an org without teams does not say so or lost its total:\n%s", frame)
+	}
+	press(m, "enter", "2", "3", "4", "5", "s")
+	checkFrame(t, m.View(), 80, 24)
+}

@@ -30,30 +30,47 @@ func (m *Model) View() string {
 	return strings.Join(lines, "\n")
 }
 
-// viewHeader is organisation, window, last sync and sync progress.
+// viewHeader is organisation, window, last sync and sync progress. When
+// it does not fit, the window's dates go first, then the organisation name
+// and the word "window" shrink; the sync state stays.
 func (m *Model) viewHeader() string {
+	for _, try := range []struct {
+		orgW    int
+		compact int // 0 full, 1 no dates, 2 no dates and no "window"
+	}{{max(8, m.width/3), 0}, {max(8, m.width/3), 1}, {12, 2}} {
+		left, right := m.headerLeft(try.orgW), m.headerRight(try.compact)
+		if ansiWidth(left)+2+ansiWidth(right) <= m.width {
+			return joinRight(left, right, m.width)
+		}
+	}
+	left := m.headerLeft(12)
+	right := ansi.Truncate(m.headerRight(2), max(m.width-ansiWidth(left)-2, 0), "…")
+	return joinRight(left, right, m.width)
+}
+
+// headerLeft is "pace · Org DEMO" with the organisation in orgW cells.
+func (m *Model) headerLeft(orgW int) string {
 	st := m.st
 	left := st.Title.Render("pace")
-	org := ""
-	if m.ds != nil {
-		org = m.ds.Org
-	}
-	if org != "" {
-		left += " · " + st.Heading.Render(clip(safe(org), max(8, m.width/3)))
+	if m.ds != nil && m.ds.Org != "" {
+		left += " · " + st.Heading.Render(clip(safe(m.ds.Org), orgW))
 	}
 	if m.opts.Demo {
 		left += " " + st.Demo.Render("DEMO")
 	}
-	right := m.headerRight()
-	return joinRight(left, right, m.width)
+	return left
 }
 
-// headerRight is the window, then the sync state.
-func (m *Model) headerRight() string {
+// headerRight is the window, then the sync state; compact drops the
+// window's dates (1) and the word "window" (2).
+func (m *Model) headerRight(compact int) string {
 	st := m.st
 	var parts []string
 	win := "window " + fmtWindow(m.window)
-	if m.data != nil && m.data.window == m.window {
+	if compact == 2 {
+		win = fmtWindow(m.window)
+	}
+	if m.data != nil && m.data.window == m.window && compact == 0 {
 		p := m.data.report.Window
 		win += " " + p.Start.UTC().Format("Jan 02") + "–" + p.End.UTC().Format("Jan 02")
 	}
