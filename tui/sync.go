@@ -102,4 +102,3 @@ func (m *Model) hasError(what, msg string) bool {
 	}
 	return false
 }
-
