@@ -122,6 +122,18 @@ CREATE TABLE sources (
 // bumpGeneration is run by every write transaction (see Store.write).
 const bumpGeneration = `UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'`
 
+// checkVersion refuses a file with a schema version newer than known, and
+// a version-0 file that already holds objects (another program's database).
+func checkVersion(version, objects, known int) error {
+	if version > known {
+		return fmt.Errorf("cache schema version %d is newer than this pace supports (%d): upgrade pace, or delete the cache file and run `pace sync` to rebuild it", version, known)
+	}
+	if version == 0 && objects > 0 {
+		return fmt.Errorf("file is an SQLite database but not a pace cache (schema version 0 with %d objects); pass another --cache path", objects)
+	}
+	return nil
+}
+
 // migrate brings db to len(steps). It runs in one immediate transaction so
 // two processes opening a fresh file at once do not both create tables: the
 // second waits, then sees the version the first wrote. A file with a higher
@@ -137,20 +149,12 @@ func migrate(ctx context.Context, db *sql.DB, steps []string) error {
 	if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
 		return fmt.Errorf("read schema version: %w", err)
 	}
-	if version > len(steps) {
-		return fmt.Errorf("cache schema version %d is newer than this pace supports (%d): upgrade pace, or delete the cache file and run `pace sync` to rebuild it", version, len(steps))
+	var objects int
+	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_schema").Scan(&objects); err != nil {
+		return fmt.Errorf("inspect schema: %w", err)
 	}
-	if version == len(steps) {
-		return nil
-	}
-	if version == 0 {
-		var tables int
-		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_schema").Scan(&tables); err != nil {
-			return fmt.Errorf("inspect schema: %w", err)
-		}
-		if tables > 0 {
-			return fmt.Errorf("file is an SQLite database but not a pace cache (schema version 0 with %d objects); pass another --cache path", tables)
-		}
+	if err := checkVersion(version, objects, len(steps)); err != nil || version == len(steps) {
+		return err
 	}
 	for v := version; v < len(steps); v++ {
 		if _, err := tx.ExecContext(ctx, steps[v]); err != nil {

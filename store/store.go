@@ -60,10 +60,18 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: cache path %q: %w", path, err)
 	}
-	if err := prepareFile(abs); err != nil {
+	if err := createFile(abs); err != nil {
 		return nil, err
 	}
-	db, err := sql.Open("sqlite", dsn(abs))
+	// Look before touching: a foreign or newer file must be refused before
+	// the connection pragmas switch it to WAL or its mode is changed.
+	if err := inspect(ctx, abs); err != nil {
+		return nil, fmt.Errorf("store: %s: %w", abs, err)
+	}
+	if err := tighten(abs); err != nil {
+		return nil, err
+	}
+	db, err := sql.Open("sqlite", dsn(abs, true))
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", abs, err)
 	}
@@ -197,29 +205,31 @@ func (s *Store) writeTx(ctx context.Context, f func(tx *sql.Tx) error) error {
 
 // dsn builds the driver's connection string. A file: URI with an escaped
 // path keeps a '?' or '#' in a directory name from being read as a query.
-// Every pooled connection runs these pragmas when it opens: WAL lets readers
-// and one writer work at once; synchronous=NORMAL is durable across process
-// crashes in WAL mode (a power cut may lose the last commits, which the next
-// sync refetches); _txlock=immediate takes the write lock at BEGIN so a
-// writer waits under busy_timeout instead of failing on a lock upgrade.
-// Read-only transactions still begin deferred.
-func dsn(abs string) string {
+// With pragmas, every pooled connection runs them when it opens: WAL lets
+// readers and one writer work at once; synchronous=NORMAL is durable across
+// process crashes in WAL mode (a power cut may lose the last commits, which
+// the next sync refetches); _txlock=immediate takes the write lock at BEGIN
+// so a writer waits under busy_timeout instead of failing on a lock
+// upgrade. Read-only transactions still begin deferred. Without pragmas
+// the connection only waits for locks, for inspecting a file unchanged.
+func dsn(abs string, pragmas bool) string {
 	q := url.Values{}
 	q.Set("_busy_timeout", fmt.Sprint(busyTimeoutMS))
-	q.Set("_foreign_keys", "1")
-	q.Set("_journal_mode", "WAL")
-	q.Set("_synchronous", "NORMAL")
-	q.Set("_txlock", "immediate")
+	if pragmas {
+		q.Set("_foreign_keys", "1")
+		q.Set("_journal_mode", "WAL")
+		q.Set("_synchronous", "NORMAL")
+		q.Set("_txlock", "immediate")
+	}
 	u := url.URL{Scheme: "file", Path: filepath.ToSlash(abs), RawQuery: q.Encode()}
 	return u.String()
 }
 
-// prepareFile makes the parent directory (0700) and the file (0600) before
+// createFile makes the parent directory (0700) and the file (0600) before
 // SQLite sees it, so the file never exists with the umask's wider mode.
-// SQLite creates the -wal and -shm files with the database file's mode.
-// An existing directory is left as it is (it may be shared, e.g. /tmp); an
-// existing file or WAL sidecar readable by group or others is tightened.
-func prepareFile(abs string) error {
+// SQLite creates the -wal and -shm files with the database file's mode. An
+// existing directory is left as it is (it may be shared, e.g. /tmp).
+func createFile(abs string) error {
 	if err := os.MkdirAll(filepath.Dir(abs), 0o700); err != nil {
 		return fmt.Errorf("store: create cache directory: %w", err)
 	}
@@ -230,6 +240,31 @@ func prepareFile(abs string) error {
 	if err := f.Close(); err != nil {
 		return fmt.Errorf("store: open cache file: %w", err)
 	}
+	return nil
+}
+
+// inspect refuses a file this binary must not change: one that is not an
+// SQLite database, another program's database, or a newer pace's cache. It
+// reads through a connection without pragmas, which changes nothing.
+func inspect(ctx context.Context, abs string) error {
+	db, err := sql.Open("sqlite", dsn(abs, false))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	var version, objects int
+	if err := db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+		return fmt.Errorf("read schema version: %w", err)
+	}
+	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_schema").Scan(&objects); err != nil {
+		return fmt.Errorf("inspect schema: %w", err)
+	}
+	return checkVersion(version, objects, len(migrations))
+}
+
+// tighten makes the cache file and its WAL sidecars private when group or
+// others may read them: they hold organisation data.
+func tighten(abs string) error {
 	for _, p := range []string{abs, abs + "-wal", abs + "-shm"} {
 		fi, err := os.Stat(p)
 		if errors.Is(err, fs.ErrNotExist) {

@@ -175,8 +175,27 @@ func TestOpenRefusesForeignDatabase(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.Close()
+	if err := os.Chmod(path, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := Open(context.Background(), path); err == nil || !strings.Contains(err.Error(), "not a pace cache") {
 		t.Fatalf("Open of a foreign SQLite file: err = %v, want 'not a pace cache'", err)
+	}
+	// Refused means untouched: not switched to WAL, mode not changed.
+	db, err = sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var mode string
+	if err := db.QueryRow("PRAGMA journal_mode").Scan(&mode); err != nil {
+		t.Fatal(err)
+	}
+	if mode != "delete" {
+		t.Errorf("journal_mode of the refused file = %q, want delete", mode)
+	}
+	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o644 {
+		t.Errorf("mode of the refused file changed: %v %v", fi.Mode(), err)
 	}
 }
 
