@@ -30,9 +30,15 @@ type allocator struct {
 	win    Period
 	day0   int64 // UTC day number of the window's first day
 	nDays  int
-	people int
 	nTeams int
-	rows   [][]uint8 // [slot*people+person][day] category bits; slot nTeams is the total
+
+	// One row of day bits per (team, member) and per person for the total,
+	// allocated on first use: person p's rows start at base[p], one per team
+	// in teamsOf[p], then the total's.
+	base    []int
+	teamsOf [][]int    // person → every team listing the login (any source), in order
+	members [][]member // team → its people and their rows
+	rows    [][]uint8  // [row][day] category bits
 
 	// The last login looked up: a change's activities repeat a few logins.
 	lastSource Source
@@ -40,13 +46,44 @@ type allocator struct {
 	lastInfo   loginInfo
 }
 
+// member is one person of a team and the row of their days for it.
+type member struct{ person, row int }
+
 // newAllocator prepares an empty allocation for the window of p.
 func newAllocator(x *teamIndex, p *periods) *allocator {
-	a := &allocator{x: x, win: p.cur, people: len(x.logins), nTeams: len(x.teams)}
+	a := &allocator{x: x, win: p.cur, nTeams: len(x.teams)}
 	a.day0 = dayNumber(p.cur.Start)
 	a.nDays = int(dayNumber(p.cur.End)-a.day0) + 1
-	a.rows = make([][]uint8, (a.nTeams+1)*a.people)
+	a.base = make([]int, len(x.logins))
+	a.teamsOf = make([][]int, len(x.logins))
+	a.members = make([][]member, len(x.teams))
+	rows := 0
+	for person, login := range x.logins {
+		var ts []int
+		for _, m := range x.members[strings.ToLower(login)] {
+			if !containsInt(ts, m.team) {
+				ts = append(ts, m.team)
+			}
+		}
+		a.base[person], a.teamsOf[person] = rows, ts
+		for i, t := range ts {
+			a.members[t] = append(a.members[t], member{person, rows + i})
+		}
+		rows += len(ts) + 1
+	}
+	a.rows = make([][]uint8, rows)
 	return a
+}
+
+// row is the row of person's days for team t (a.nTeams: the total).
+func (a *allocator) row(t, person int) int {
+	ts := a.teamsOf[person]
+	for i, x := range ts {
+		if x == t {
+			return a.base[person] + i
+		}
+	}
+	return a.base[person] + len(ts) // the total
 }
 
 // dayNumber is t's UTC date as days since the Unix epoch.
@@ -82,8 +119,8 @@ func (a *allocator) add(source Source, login string, itemTeam int, repo string, 
 		bit = researchBit
 	}
 	day := int(dayNumber(t) - a.day0)
-	a.mark(team*a.people+info.person, day, bit)
-	a.mark(a.nTeams*a.people+info.person, day, bit)
+	a.mark(a.row(team, info.person), day, bit)
+	a.mark(a.row(a.nTeams, info.person), day, bit)
 }
 
 // mark sets a category bit of one row's day.
@@ -110,8 +147,16 @@ func (a *allocator) change(c *Change, team int) {
 func (a *allocator) report(slot int, mergedCat [2]int, target *Split) AllocationReport {
 	out := AllocationReport{Target: target}
 	var research, engineering float64
-	for person := range a.people {
-		r := a.rows[slot*a.people+person]
+	var people []member
+	if slot < a.nTeams {
+		people = a.members[slot]
+	} else {
+		for p := range a.base {
+			people = append(people, member{p, a.row(a.nTeams, p)})
+		}
+	}
+	for _, m := range people {
+		person, r := m.person, a.rows[m.row]
 		if r == nil {
 			continue
 		}
