@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/charmbracelet/lipgloss"
+
 	"github.com/pace-dev/pace/domain"
 )
 
@@ -78,17 +80,17 @@ func (m *Model) viewOverview(h int) []string {
 	title := "Teams · ←→ focus: " + focus.name + " (? formula)"
 	out = append(out, st.Heading.Render(clip("Teams", m.width))+st.Dim.Render(clip(strings.TrimPrefix(title, "Teams"), m.width-5)))
 
-	top, sub := "  "+pad("TEAM", lay.teamW), "  "+strings.Repeat(" ", lay.teamW)
+	top, sub := st.Heading.Render("  "+pad("TEAM", lay.teamW)), strings.Repeat(" ", lay.teamW+2)
 	for _, ci := range lay.cols {
 		c := overviewMetrics[ci]
-		t, s := " "+rfitOrL(c, c.top), " "+rfitOrL(c, c.sub)
+		ts, ss := st.Heading, st.Dim
 		if ci == m.metric {
-			t, s = " "+st.Focus.Render(rfitOrL(c, c.top)), " "+st.Focus.Render(rfitOrL(c, c.sub))
+			ts, ss = st.Focus, st.Focus
 		}
-		top += t
-		sub += s
+		top += " " + styleWord(ts, rfitOrL(c, c.top))
+		sub += " " + styleWord(ss, rfitOrL(c, c.sub))
 	}
-	out = append(out, st.Heading.Render(top), st.Dim.Render(sub))
+	out = append(out, top, sub)
 
 	from, to := m.overview.visible()
 	rows := m.ovRows()
@@ -121,6 +123,17 @@ func (m *Model) viewOverview(h int) []string {
 		out = append(out, "")
 	}
 	return m.attention(out, h)
+}
+
+// styleWord styles s without its surrounding padding, so an underline
+// never runs under blank cells.
+func styleWord(style lipgloss.Style, s string) string {
+	t := strings.TrimSpace(s)
+	if t == "" {
+		return s
+	}
+	i := strings.Index(s, t)
+	return s[:i] + style.Render(t) + s[i+len(t):]
 }
 
 // rfitOrL aligns a header like its column: numbers right, bars left.
@@ -304,7 +317,7 @@ func (m *Model) attention(out []string, h int) []string {
 
 // guardText explains one guardrail result: metric, value, rule.
 func guardText(g domain.GuardrailResult) string {
-	return g.Metric + " is " + guardValue(g.Metric, g.Value) + ", rule " + g.Rule
+	return safe(g.Metric) + " is " + guardValue(g.Metric, g.Value) + ", rule " + safe(g.Rule)
 }
 
 // guardValue formats a guardrail value in its metric's unit.

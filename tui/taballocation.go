@@ -35,6 +35,8 @@ func (m *Model) allocationTop(td *teamData) []string {
 		row("merged changes", a.MergedChanges, target, ""),
 	}
 	switch {
+	case a.Target == nil && td.org:
+		out = append(out, pad("drift", lw)+st.Dim.Render("the organisation has no target of its own; each team has one"))
 	case a.Target == nil:
 		out = append(out, pad("drift", lw)+st.Dim.Render("no target agreed: set teams[].allocation in the config"))
 	case a.Drift == nil:
