@@ -52,6 +52,8 @@ func globMatch(p, s string) bool {
 type botMatcher struct {
 	patterns []string
 	cache    map[string]bool
+	last     string // the last login asked about: activities repeat a reviewer
+	lastBot  bool
 }
 
 // newBotMatcher prepares patterns for repeated matching.
@@ -70,7 +72,11 @@ func (m *botMatcher) match(login string) bool {
 	if login == "" || len(m.patterns) == 0 {
 		return false
 	}
+	if login == m.last {
+		return m.lastBot
+	}
 	if v, ok := m.cache[login]; ok {
+		m.last, m.lastBot = login, v
 		return v
 	}
 	l := strings.ToLower(login)
@@ -82,5 +88,6 @@ func (m *botMatcher) match(login string) bool {
 		}
 	}
 	m.cache[login] = v
+	m.last, m.lastBot = login, v
 	return v
 }

@@ -259,57 +259,75 @@ func workflowIn(list []string, workflow string) bool {
 	return false
 }
 
-// refKey groups successful production deployments for the fallback.
-type refKey struct {
-	source    Source
-	repo, ref string
+// repoKey names a repo of a source.
+type repoKey struct {
+	source Source
+	repo   string
+}
+
+// shipped is one successful production deployment, as the fallback searches it.
+type shipped struct {
+	at instant // FinishedAt
+	i  int32   // index in Dataset.Deployments
 }
 
 // deployFallback sets DeployedAt/DeploymentID of merged changes whose
-// deployment is not known exactly. Deployments are grouped and sorted once,
-// then each change costs two binary searches: O((changes+deploys) log deploys).
+// deployment is not known exactly. Deployments are grouped by repo and ref
+// and sorted once, then each change costs a repo lookup and two binary
+// searches: O((changes+deploys) log deploys).
 func deployFallback(ds *Dataset) {
-	groups := make(map[refKey][]int)
+	groups := make(map[repoKey]map[string][]shipped)
 	for i := range ds.Deployments {
 		d := &ds.Deployments[i]
 		if d.Tier == Production && d.Result == Success && !d.FinishedAt.IsZero() {
-			k := refKey{d.Source, d.Repo, d.Ref}
-			groups[k] = append(groups[k], i)
+			k := repoKey{d.Source, d.Repo}
+			refs := groups[k]
+			if refs == nil {
+				refs = make(map[string][]shipped, 1)
+				groups[k] = refs
+			}
+			refs[d.Ref] = append(refs[d.Ref], shipped{instantOf(d.FinishedAt), int32(i)})
 		}
 	}
 	if len(groups) == 0 {
 		return
 	}
-	for _, g := range groups {
-		slices.SortFunc(g, func(a, b int) int {
-			if c := ds.Deployments[a].FinishedAt.Compare(ds.Deployments[b].FinishedAt); c != 0 {
-				return c
-			}
-			return cmp.Compare(a, b)
-		})
-	}
-	firstAfter := func(k refKey, t time.Time) int {
-		g := groups[k]
-		j := sort.Search(len(g), func(j int) bool { return ds.Deployments[g[j]].FinishedAt.After(t) })
-		if j == len(g) {
-			return -1
+	for _, refs := range groups {
+		for _, g := range refs {
+			slices.SortFunc(g, func(a, b shipped) int {
+				if c := compareInstants(a.at, b.at); c != 0 {
+					return c
+				}
+				return cmp.Compare(a.i, b.i)
+			})
 		}
-		return g[j]
+	}
+	firstAfter := func(g []shipped, t instant) (shipped, bool) {
+		j := sort.Search(len(g), func(j int) bool { return compareInstants(g[j].at, t) > 0 })
+		if j == len(g) {
+			return shipped{}, false
+		}
+		return g[j], true
 	}
 	for i := range ds.Changes {
 		c := &ds.Changes[i]
 		if c.DeployExact || c.MergedAt.IsZero() {
 			continue
 		}
-		best := firstAfter(refKey{c.Source, c.Repo, ""}, c.MergedAt)
+		refs := groups[repoKey{c.Source, c.Repo}]
+		if refs == nil {
+			continue
+		}
+		merged := instantOf(c.MergedAt)
+		best, ok := firstAfter(refs[""], merged)
 		if c.BaseBranch != "" {
-			if j := firstAfter(refKey{c.Source, c.Repo, c.BaseBranch}, c.MergedAt); j >= 0 &&
-				(best < 0 || !ds.Deployments[best].FinishedAt.Before(ds.Deployments[j].FinishedAt)) {
-				best = j
+			if b, found := firstAfter(refs[c.BaseBranch], merged); found && (!ok || compareInstants(b.at, best.at) <= 0) {
+				best, ok = b, true
 			}
 		}
-		if best >= 0 {
-			c.DeployedAt, c.DeploymentID = ds.Deployments[best].FinishedAt, ds.Deployments[best].ID
+		if ok {
+			d := &ds.Deployments[best.i]
+			c.DeployedAt, c.DeploymentID = d.FinishedAt, d.ID
 		}
 	}
 }
