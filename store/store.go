@@ -65,7 +65,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	}
 	// Look before touching: a foreign or newer file must be refused before
 	// the connection pragmas switch it to WAL or its mode is changed.
-	if err := inspect(ctx, abs); err != nil {
+	if err := retryBusy(ctx, func() error { return inspect(ctx, abs) }); err != nil {
 		return nil, fmt.Errorf("store: %s: %w", abs, err)
 	}
 	if err := tighten(abs); err != nil {
@@ -78,22 +78,22 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	db.SetMaxOpenConns(maxConns)
 	db.SetMaxIdleConns(maxConns)
 	s := &Store{db: db, path: abs}
-	if err := migrateRetrying(ctx, db); err != nil {
+	if err := retryBusy(ctx, func() error { return migrate(ctx, db, migrations) }); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("store: %s: %w", abs, err)
 	}
 	return s, nil
 }
 
-// migrateRetrying runs migrate, retrying while SQLite reports the file
-// busy. Several processes opening a brand-new file at once race to switch
-// it to WAL, and SQLite answers that race with SQLITE_BUSY at once, without
-// the busy timeout; it lasts milliseconds.
-func migrateRetrying(ctx context.Context, db *sql.DB) error {
+// retryBusy runs f again while SQLite reports the file busy. Processes
+// opening a brand-new file at once race to switch it to WAL, and SQLite
+// answers that race with SQLITE_BUSY at once, without the busy timeout; it
+// lasts milliseconds.
+func retryBusy(ctx context.Context, f func() error) error {
 	delay := 5 * time.Millisecond
 	deadline := time.Now().Add(busyTimeoutMS * time.Millisecond)
 	for {
-		err := migrate(ctx, db, migrations)
+		err := f()
 		if err == nil || !isBusy(err) || time.Now().After(deadline) {
 			return err
 		}
@@ -252,12 +252,14 @@ func inspect(ctx context.Context, abs string) error {
 		return err
 	}
 	defer db.Close()
+	// One statement, one snapshot: another process may be migrating the
+	// file right now, and a version from before with objects from after
+	// would look like a foreign database.
 	var version, objects int
-	if err := db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+	err = db.QueryRowContext(ctx, `SELECT (SELECT user_version FROM pragma_user_version),
+		(SELECT count(*) FROM sqlite_schema)`).Scan(&version, &objects)
+	if err != nil {
 		return fmt.Errorf("read schema version: %w", err)
-	}
-	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_schema").Scan(&objects); err != nil {
-		return fmt.Errorf("inspect schema: %w", err)
 	}
 	return checkVersion(version, objects, len(migrations))
 }
