@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -268,5 +269,17 @@ func TestSetOrg(t *testing.T) {
 		if ds.Org != name {
 			t.Errorf("Org = %q, want %q", ds.Org, name)
 		}
+	}
+}
+
+func TestLoadCancelled(t *testing.T) {
+	s, _ := openTemp(t)
+	for _, p := range newSynth(8).pages(300, 10, 10, 100) {
+		commit(t, s, p)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if ds, err := s.Load(ctx); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Load with a cancelled context = %v, %v; want context.Canceled", ds != nil, err)
 	}
 }
