@@ -72,7 +72,12 @@ ON CONFLICT (source, repo, stream) DO UPDATE SET
 
 // Commit stores a page's items and its cursor in one transaction: either all
 // of them are stored or none is and the cursor has not moved. Items are
-// upserted by key; a change's activities are replaced wholesale.
+// upserted by key; a change's activities are replaced wholesale. Two rules
+// guard against lost information: a change whose UpdatedAt is older than the
+// stored copy's is ignored (a slower concurrent sync), and a change sent
+// without an exact deployment keeps the exact one stored. Times are kept in
+// whole seconds; derived fields (Category, Team, Bot, Deployment.Teams) and a
+// non-exact DeployedAt are not stored.
 func (s *Store) Commit(ctx context.Context, p sources.Page) error {
 	if err := checkKey(p.Key); err != nil {
 		return err
