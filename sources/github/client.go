@@ -112,6 +112,14 @@ func (c *client) report(ctx context.Context, p sources.Progress) {
 	if p.Source == "" {
 		p.Source = domain.GitHub
 	}
+	if p.Remaining == 0 && p.Limit == 0 {
+		// Not filled in by the caller: the budget the stream spends.
+		res := "core"
+		if p.Stream == sources.Changes || p.Stream == sources.Deployments {
+			res = "graphql"
+		}
+		p.Remaining, p.Limit = c.budget(res)
+	}
 	p.Message = c.red.scrub(p.Message)
 	if p.Err != nil {
 		p.Err = c.red.streamErr(p.Repo, p.Stream, p.Err)
