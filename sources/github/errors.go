@@ -23,6 +23,7 @@ type HTTPError struct {
 	Path     string // request path, for the error text
 }
 
+// Error says the status, GitHub's message and the path.
 func (e *HTTPError) Error() string {
 	msg := e.Message
 	if msg == "" {
@@ -40,6 +41,7 @@ type StreamError struct {
 	err    error
 }
 
+// Error says the repo, the stream and what went wrong.
 func (e *StreamError) Error() string { return e.msg }
 
 // Unwrap gives the cause (an *HTTPError, a context error, ...).
@@ -49,6 +51,7 @@ func (e *StreamError) Unwrap() error { return e.err }
 // synced until it is fixed, so Sync stops and returns it.
 type AuthError struct{ msg string }
 
+// Error says what to set and which scopes are needed.
 func (e *AuthError) Error() string { return e.msg }
 
 // redactor removes a secret from text that may reach a log, an error or

@@ -133,6 +133,8 @@ func TestTransientFaultsAreRetried(t *testing.T) {
 		{"secondary rate limit 403 Retry-After", fakegh.Fault{Kind: "rest:compare", Times: 1, Status: 403,
 			Body:   `{"message":"You have exceeded a secondary rate limit. Please wait a few minutes before you try again."}`,
 			Header: map[string]string{"Retry-After": "60"}}, time.Minute},
+		{"GraphQL execution timeout", fakegh.Fault{Kind: "graphql:pullRequests", Repo: "acme/repo-01", Times: 1, Status: 200,
+			Body: `{"data":null,"errors":[{"message":"Something went wrong while executing your query. This may be the result of a timeout, or it could be a GitHub bug."}]}`}, time.Second},
 		{"429 without headers", fakegh.Fault{Kind: "graphql:pullRequests", Repo: "acme/repo-00", Times: 1, Status: 429, Body: `{"message":"Too Many Requests"}`}, time.Minute},
 	}
 	for _, tc := range cases {

@@ -190,8 +190,13 @@ func (t *transport) classify(resp *http.Response, body []byte) (wait time.Durati
 		if isJSON(resp) && !json.Valid(body) {
 			return 0, "truncated or invalid JSON", true
 		}
-		if strings.HasSuffix(resp.Request.URL.Path, "/graphql") && graphqlRateLimited(body) {
-			return t.untilReset(resp.Header, time.Minute), "rate", true
+		if strings.HasSuffix(resp.Request.URL.Path, "/graphql") {
+			switch graphqlErrorKind(body) {
+			case "rate":
+				return t.untilReset(resp.Header, time.Minute), "rate", true
+			case "timeout":
+				return 0, "GraphQL query timed out on GitHub's side", true
+			}
 		}
 		return 0, "", false
 	case code == http.StatusForbidden || code == http.StatusTooManyRequests:
@@ -282,24 +287,30 @@ func isJSON(resp *http.Response) bool {
 	return strings.Contains(resp.Header.Get("Content-Type"), "json")
 }
 
-// graphqlRateLimited reports a GraphQL answer whose errors say RATE_LIMITED
-// (GitHub sends those with HTTP 200).
-func graphqlRateLimited(body []byte) bool {
-	if !bytes.Contains(body, []byte("RATE_LIMITED")) {
-		return false
+// graphqlErrorKind classifies a GraphQL answer sent with HTTP 200:
+// "rate" when its errors say RATE_LIMITED, "timeout" when GitHub gave up
+// executing it ("Something went wrong while executing your query. This
+// may be the result of a timeout..."), else "".
+func graphqlErrorKind(body []byte) string {
+	if !bytes.Contains(body, []byte(`"errors"`)) {
+		return ""
 	}
 	var v struct {
 		Errors []struct {
-			Type string `json:"type"`
+			Type    string `json:"type"`
+			Message string `json:"message"`
 		} `json:"errors"`
 	}
 	if json.Unmarshal(body, &v) != nil {
-		return false
+		return ""
 	}
 	for _, e := range v.Errors {
-		if e.Type == "RATE_LIMITED" {
-			return true
+		switch {
+		case e.Type == "RATE_LIMITED":
+			return "rate"
+		case strings.Contains(e.Message, "Something went wrong while executing your query"):
+			return "timeout"
 		}
 	}
-	return false
+	return ""
 }

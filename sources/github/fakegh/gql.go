@@ -100,6 +100,7 @@ type object interface {
 // does, instead of failing the query.
 type notFound struct{ msg string }
 
+// Error is GitHub's NOT_FOUND message.
 func (e notFound) Error() string { return e.msg }
 
 // executor walks a query's selection sets over objects.
