@@ -96,11 +96,13 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		wait, why, retry := t.classify(resp, body)
 		switch {
 		case !retry && (resp.StatusCode/100 == 2 || isRedirect(resp.StatusCode)):
-			// Redirects (a renamed or transferred repo answers 301/307) go back
-			// to the http.Client, which follows them through this transport
-			// again; the token goes only where the configured host is.
-			// go-github refuses requests locally (with the wall clock) once it
-			// has seen remaining 0; the limiter above decides instead.
+			// A redirect (a renamed or transferred repo answers 301/307) goes
+			// back to the http.Client, which follows it through this transport
+			// again, and the token goes only to the configured host.
+			//
+			// go-github refuses requests locally, by the wall clock, once it has
+			// seen remaining 0; without the reset it cannot, and the limiter
+			// above decides instead.
 			resp.Header.Del("X-Ratelimit-Reset")
 			resp.Body = io.NopCloser(bytes.NewReader(body))
 			resp.ContentLength = int64(len(body))
