@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"path/filepath"
+	"runtime"
+	"sync"
 	"testing"
 	"time"
 
@@ -61,14 +63,23 @@ func BenchmarkCommit(b *testing.B) {
 	b.ReportMetric(float64(rows)/elapsed.Seconds(), "rows/s")
 }
 
-// BenchmarkLoad measures loading a scale-100 cache.
+// BenchmarkLoad measures loading a scale-100 cache: wall and CPU time,
+// rows/s, bytes allocated (B/op), the peak heap while loading and the heap
+// the Dataset keeps once loaded (both from runtime.ReadMemStats).
 func BenchmarkLoad(b *testing.B) {
 	ctx := context.Background()
 	s := buildCache(b, benchChanges, benchDeployments, benchRuns)
 	defer s.Close()
 	var rows int
 	var elapsed, cpu time.Duration
+	var peak, kept uint64
+	b.ReportAllocs()
 	for b.Loop() {
+		b.StopTimer()
+		runtime.GC() // the previous iteration's Dataset must not count as this one's peak
+		base := heapNow()
+		stop := samplePeak(&peak, base)
+		b.StartTimer()
 		start, startCPU := time.Now(), processCPU()
 		ds, err := s.Load(ctx)
 		if err != nil {
@@ -76,12 +87,50 @@ func BenchmarkLoad(b *testing.B) {
 		}
 		elapsed += time.Since(start)
 		cpu += processCPU() - startCPU
+		b.StopTimer()
+		stop()
+		runtime.GC()
+		kept = max(kept, heapNow()-base)
 		rows += rowsOf(ds)
+		runtime.KeepAlive(ds)
+		b.StartTimer()
 	}
 	b.ReportMetric(float64(rows)/elapsed.Seconds(), "rows/s")
 	b.ReportMetric(float64(rows)/float64(b.N), "rows/op")
 	// CPU time includes the garbage collector's share of the load.
 	b.ReportMetric(float64(cpu.Milliseconds())/float64(b.N), "cpu-ms/op")
+	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
+	b.ReportMetric(float64(kept)/(1<<20), "kept-heap-MB")
+}
+
+// heapNow is the bytes of live and not yet collected heap objects.
+func heapNow() uint64 {
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapAlloc
+}
+
+// samplePeak records in *peak the largest heap above base seen every few
+// milliseconds until the returned stop is called. ReadMemStats stops the
+// world for microseconds; at this rate it costs the load well under 1 %.
+func samplePeak(peak *uint64, base uint64) (stop func()) {
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		t := time.NewTicker(5 * time.Millisecond)
+		defer t.Stop()
+		for {
+			if h := heapNow(); h > base {
+				*peak = max(*peak, h-base)
+			}
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+		}
+	})
+	return func() { close(done); wg.Wait() }
 }
 
 // buildCache fills a fresh cache with synthetic data through Commit.
