@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"time"
 
@@ -49,6 +50,8 @@ type app struct {
 	stderr io.Writer
 	getenv func(string) string
 	clock  func() time.Time
+	// httpClient is the client sources use; nil means their defaults.
+	httpClient *http.Client
 
 	// global flags
 	configPath string
@@ -112,7 +115,7 @@ With no command it opens the interactive dashboard.`,
 	root.Flags().BoolVar(&a.demo, "demo", false, "use the built-in demo organisation (no network, no token)")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageErr(err) })
 
-	root.AddCommand(a.snapshotCmd(), a.configCmd(), a.versionCmd())
+	root.AddCommand(a.snapshotCmd(), a.syncCmd(), a.configCmd(), a.versionCmd())
 	return root
 }
 

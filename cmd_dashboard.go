@@ -2,13 +2,17 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/cli/browser"
 
 	"github.com/pace-dev/pace/domain"
+	"github.com/pace-dev/pace/sources"
 	"github.com/pace-dev/pace/tui"
 )
 
@@ -29,7 +33,7 @@ func (a *app) runDashboard(ctx context.Context) error {
 		return a.clock().UTC()
 	}
 	opts := tui.Options{
-		Backend:  &workspaceBackend{ws: ws},
+		Backend:  &workspaceBackend{a: a, ws: ws},
 		Settings: ws.settings,
 		Now:      now,
 		NoColor:  a.noColor || a.getenv("NO_COLOR") != "",
@@ -47,13 +51,39 @@ func (a *app) runDashboard(ctx context.Context) error {
 	return nil
 }
 
-// workspaceBackend serves the dashboard from the workspace's data.
-type workspaceBackend struct{ ws *workspace }
+// workspaceBackend serves the dashboard from the workspace's data: the demo
+// organisation, or the cache that `pace sync` (or the r key) fills.
+type workspaceBackend struct {
+	a  *app
+	ws *workspace
+}
 
 func (b *workspaceBackend) Load(ctx context.Context) (*domain.Dataset, error) {
+	if !b.ws.demo {
+		if _, err := os.Stat(b.ws.cache); errors.Is(err, fs.ErrNotExist) {
+			// A first start with a config but no cache: show empty panels and
+			// let the background sync fill them rather than refuse to open.
+			return &domain.Dataset{Org: orgName(b.ws.cfg)}, nil
+		}
+	}
 	return b.ws.dataset(ctx)
 }
 
 func (b *workspaceBackend) Sync(ctx context.Context, progress func(tui.SyncEvent)) error {
-	return nil // wired to the sources when `pace sync` lands
+	if b.ws.demo {
+		return nil
+	}
+	res, err := b.a.syncAll(ctx, b.ws, syncRequest{since: defaultSince}, func(p sources.Progress) {
+		progress(tui.SyncEvent{
+			Source: string(p.Source), Repo: p.Repo, Stream: string(p.Stream), Items: p.Items,
+			Done: p.Done, Err: p.Err, WaitUntil: p.WaitUntil, Message: p.Message,
+		})
+	})
+	if err != nil {
+		return err
+	}
+	if len(res.failures) > 0 {
+		return fmt.Errorf("%d stream(s) failed: %s", len(res.failures), res.failures[0])
+	}
+	return nil
 }
