@@ -49,9 +49,12 @@ func TestDeploymentsFailedThenRecovered(t *testing.T) {
 	if d.PerWeek != 1.5 || d.PreviousPerWeek != 0.5 {
 		t.Errorf("per week %v (previous %v), want 1.5 (0.5)", d.PerWeek, d.PreviousPerWeek)
 	}
-	// Distinct UTC dates: Jun 2 (d1) and Jun 7 (d10 at 00:00, d4 at 15:00).
-	if d.DaysPerWeek != 1 {
-		t.Errorf("deploy days per week %v, want 1", d.DaysPerWeek)
+	// Deploy days are the window's 24-hour days from its start (now − 14d):
+	// d1 in day 3, d10 (8d12h in) in day 8, d4 (9d3h in) in day 9. Calendar
+	// dates would merge d10 and d4 (both Jun 7) but let a 14-day window hold
+	// 15 dates, i.e. more than 7 deploy days a week.
+	if d.DaysPerWeek != 1.5 {
+		t.Errorf("deploy days per week %v, want 1.5", d.DaysPerWeek)
 	}
 	if st := d.ByTier[Staging]; st.Successful != 2 || st.PerWeek != 1 || st.DaysPerWeek != 1 {
 		t.Errorf("staging %+v, want 2 deploys on 2 days", st)
@@ -149,5 +152,21 @@ func TestDoraBuckets(t *testing.T) {
 		if c.got != c.want {
 			t.Errorf("case %d: got %q, want %q", i, c.got, c.want)
 		}
+	}
+}
+
+// A deployment every 12 hours: every day of the window has one, and a
+// window starting mid-day (15 calendar dates) still gives exactly 7 days a week.
+func TestDeployDaysNeverExceedSeven(t *testing.T) {
+	var deps []Deployment
+	for i := 0; i < 28; i++ {
+		at := ago(time.Duration(i)*12*hour + time.Minute)
+		deps = append(deps, Deployment{Source: GitHub, Repo: "acme/platform", ID: "d" + string(rune('a'+i)),
+			Environment: "production", Result: Success, CreatedAt: at.Add(-time.Minute), FinishedAt: at})
+	}
+	r := Compute(&Dataset{Deployments: deps}, testSettings(), testNow)
+	d := teamByName(t, r, "Platform").Deploys
+	if d.Production != 28 || d.DaysPerWeek != 7 {
+		t.Errorf("production %d, days per week %v; want 28 and 7", d.Production, d.DaysPerWeek)
 	}
 }
