@@ -11,9 +11,9 @@ var Formulas = map[string]string{
 	"cycle_time": "cycle time: earlier of first commit and opened → merged; merged changes in the window",
 	"lead_time":  "lead time for changes: earlier of first commit and opened → deployed to production; counted where deployed_at falls (DORA)",
 
-	"deploy_frequency":     "deploy frequency: successful production deployments ÷ (window days ÷ 7); deploy days: distinct UTC dates with one ÷ (window days ÷ 7); also per tier",
+	"deploy_frequency":     "deploy frequency: successful production deployments ÷ (window days ÷ 7); deploy days: days of the window (24 h from its start) with one ÷ (window days ÷ 7); also per tier",
 	"deploys_per_week":     "deploys per week: successful production deployments finished in the window ÷ (window days ÷ 7)",
-	"deploy_days_per_week": "deploy days per week: distinct UTC dates with a successful production deployment ÷ (window days ÷ 7)",
+	"deploy_days_per_week": "deploy days per week: days of the window (24 h from its start) with a successful production deployment ÷ (window days ÷ 7)",
 	"change_failure_rate":  "change failure rate: failed ÷ (successful + failed) production deployments finished in the window",
 	"recovery":             "recovery time: failed production deployment finished → next successful one of the same repo and environment finished; counted where the success finished",
 	"dora":                 "DORA 2023 buckets: deploy frequency elite ≥ 5 deploy-days/week, high ≥ 1, medium ≥ 1/month; lead time p50 elite < 1 day, high < 1 week, medium < 1 month; change failure rate ≤ 5 %, ≤ 10 %, ≤ 15 %; recovery p50 < 1 h, < 1 day, < 1 week; else low",
