@@ -8,42 +8,16 @@ import (
 	"time"
 
 	"github.com/pace-dev/pace/domain"
+	"github.com/pace-dev/pace/units"
 )
 
 // unknown is how text and markdown show a value pace does not know. It is
 // never 0: "no data" and "zero" are different answers.
 const unknown = "—"
 
-// dur formats whole seconds for people, by one rule so every number in a
-// snapshot reads the same way:
-//
-//	under 1 minute   "42s"
-//	under 1 hour     "45m"   whole minutes
-//	under 10 hours   "2.5h"  one decimal (".0" dropped: "3h")
-//	under 48 hours   "31h"   whole hours
-//	otherwise        "3.2d"  days, one decimal (".0" dropped: "4d")
-//
-// Each step is chosen after rounding, so 59m40s reads "1h", not "60m".
-// Negative seconds (domain's -1 for unknown) print as "—".
-func dur(s int64) string {
-	switch {
-	case s < 0:
-		return unknown
-	case s < 60:
-		return strconv.FormatInt(s, 10) + "s"
-	}
-	f := float64(s)
-	if m := math.Round(f / 60); m < 60 {
-		return strconv.FormatFloat(m, 'f', 0, 64) + "m"
-	}
-	if h := math.Round(f/360) / 10; h < 10 {
-		return oneDecimal(h) + "h"
-	}
-	if h := math.Round(f / 3600); h < 48 {
-		return strconv.FormatFloat(h, 'f', 0, 64) + "h"
-	}
-	return oneDecimal(math.Round(f/8640)/10) + "d"
-}
+// dur formats whole seconds for people (units.Duration: one rule for every
+// screen and snapshot).
+func dur(s int64) string { return units.Duration(s) }
 
 // oneDecimal prints v with one decimal, dropping a trailing ".0".
 func oneDecimal(v float64) string {

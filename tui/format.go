@@ -11,6 +11,7 @@ import (
 
 	"github.com/pace-dev/pace/domain"
 	"github.com/pace-dev/pace/textsafe"
+	"github.com/pace-dev/pace/units"
 )
 
 // dash is how every unknown value is shown: never 0.
@@ -67,26 +68,9 @@ func pad(s string, w int) string {
 	return s
 }
 
-// fmtDur is a duration in whole seconds in at most five cells: 45s, 42m,
-// 5.2h, 14h, 2.1d, 12d. Negative means unknown.
-func fmtDur(sec int64) string {
-	switch {
-	case sec < 0:
-		return dash
-	case sec < 60:
-		return strconv.FormatInt(sec, 10) + "s"
-	case sec < 3600:
-		return strconv.FormatInt(sec/60, 10) + "m"
-	case sec < 10*3600:
-		return trimZero(float64(sec)/3600) + "h"
-	case sec < 48*3600:
-		return strconv.FormatInt(int64(math.Round(float64(sec)/3600)), 10) + "h"
-	case sec < 10*86400:
-		return trimZero(float64(sec)/86400) + "d"
-	default:
-		return strconv.FormatInt(int64(math.Round(float64(sec)/86400)), 10) + "d"
-	}
-}
+// fmtDur is a duration in whole seconds (units.Duration, the rule every
+// screen and snapshot shares); negative means unknown.
+func fmtDur(sec int64) string { return units.Duration(sec) }
 
 // trimZero formats with one decimal, dropping ".0".
 func trimZero(f float64) string {
