@@ -28,8 +28,7 @@ const (
 type allocator struct {
 	x      *teamIndex
 	win    Period
-	day0   int64 // UTC day number of the window's first day
-	nDays  int
+	nDays  int // the window's days (see Period.dayIndex)
 	nTeams int
 
 	// One row of day bits per (team, member) and per person for the total,
@@ -52,8 +51,7 @@ type member struct{ person, row int }
 // newAllocator prepares an empty allocation for the window of p.
 func newAllocator(x *teamIndex, p *periods) *allocator {
 	a := &allocator{x: x, win: p.cur, nTeams: len(x.teams)}
-	a.day0 = dayNumber(p.cur.Start)
-	a.nDays = int(dayNumber(p.cur.End)-a.day0) + 1
+	a.nDays = p.cur.dayCount()
 	a.base = make([]int, len(x.logins))
 	a.teamsOf = make([][]int, len(x.logins))
 	a.members = make([][]member, len(x.teams))
@@ -86,14 +84,16 @@ func (a *allocator) row(t, person int) int {
 	return a.base[person] + len(ts) // the total
 }
 
-// dayNumber is t's UTC date as days since the Unix epoch.
-func dayNumber(t time.Time) int64 {
-	s := t.Unix()
-	d := s / 86400
-	if s%86400 < 0 {
-		d--
-	}
-	return d
+// dayIndex is the 24-hour day of the period that t falls in, counted from
+// its start. Person-days and deploy days count these rather than calendar
+// dates: a 14-day window starting at 09:00 touches 15 dates, which would
+// give someone 15 active days in 14, or a team 7.5 deploy days a week. With a
+// window starting at midnight UTC they are the UTC dates.
+func (p Period) dayIndex(t time.Time) int { return int(t.Sub(p.Start) / (24 * time.Hour)) }
+
+// dayCount is the number of (possibly partial) 24-hour days in the period.
+func (p Period) dayCount() int {
+	return int((p.End.Sub(p.Start) + 24*time.Hour - 1) / (24 * time.Hour))
 }
 
 // add records one activity of login (on source) at t, on an item of
@@ -118,7 +118,7 @@ func (a *allocator) add(source Source, login string, itemTeam int, repo string, 
 	if cat == Research {
 		bit = researchBit
 	}
-	day := int(dayNumber(t) - a.day0)
+	day := a.win.dayIndex(t)
 	a.mark(a.row(team, info.person), day, bit)
 	a.mark(a.row(a.nTeams, info.person), day, bit)
 }

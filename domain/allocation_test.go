@@ -14,8 +14,12 @@ import (
 //	        carol  experiment run (research) + review of E2 (not her team) Platform 0.5/0.5
 //
 // The org total sees each person-day once: bob's Jun 10 is 0.5/0.5 there.
+//
+// Person-days are the window's 24-hour days, which start at 12:00 UTC here
+// (now is 12:00, the window now − 14d), so "Jun 10 h" below is placed at
+// Jun 10 12:00 + h: every activity of a listed day stays in one window day.
 func TestAllocation(t *testing.T) {
-	jun := func(d, h int) time.Time { return time.Date(2024, 6, d, h, 0, 0, 0, time.UTC) }
+	jun := func(d, h int) time.Time { return time.Date(2024, 6, d, 12+h, 0, 0, 0, time.UTC) }
 	old := ago(20 * day)
 	r := Change{Source: GitHub, Repo: "acme/fraud-model", Number: 1, Author: "alice", Labels: []string{"research"},
 		OpenedAt: old, ReadyAt: old, MergedAt: jun(10, 16), Activity: []Activity{
@@ -72,5 +76,19 @@ func TestAllocationIgnoresActivityOutsideWindow(t *testing.T) {
 	a := teamByName(t, Compute(&Dataset{Changes: []Change{c}}, testSettings(), testNow), "Platform").Allocation
 	if a.TotalDays != 0 || a.PersonDays != nil || len(a.ByPerson) != 0 {
 		t.Errorf("allocation %+v, want nothing", a)
+	}
+}
+
+// Someone active every 12 hours is active on each of the window's 14 days,
+// never on 15, though a window starting at 12:00 touches 15 calendar dates.
+func TestPersonDaysNeverExceedWindowDays(t *testing.T) {
+	var acts []Activity
+	for i := 0; i < 28; i++ {
+		acts = append(acts, Activity{Kind: Commit, Login: "carol", At: ago(time.Duration(i)*12*hour + time.Minute)})
+	}
+	c := Change{Source: GitHub, Repo: "acme/platform", Number: 1, Author: "carol", OpenedAt: ago(30 * day), ReadyAt: ago(30 * day), Activity: acts}
+	rep := Compute(&Dataset{Changes: []Change{c}}, testSettings(), testNow)
+	if got := teamByName(t, rep, "Platform").Allocation.TotalDays; got != 14 {
+		t.Errorf("person-days %v, want 14", got)
 	}
 }

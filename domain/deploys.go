@@ -51,11 +51,7 @@ func resultAt(d *Deployment, now time.Time) Result {
 // change failure rate, recovery), then recovery per environment.
 func (cx *computer) deploys() {
 	now, p := cx.now, cx.p
-	// Deploy days are the window's 24-hour days counted from its start, not
-	// calendar dates: a 14-day window that starts at 09:00 touches 15 dates,
-	// and counting dates would let a team deploy on "7.5 days a week".
-	// With a window starting at midnight UTC the two are the same.
-	nDays := int((p.cur.End.Sub(p.cur.Start) + 24*time.Hour - 1) / (24 * time.Hour))
+	nDays := p.cur.dayCount() // deploy days are the window's days (Period.dayIndex)
 	var teamBuf []int
 	var recent []*Deployment
 	for i := range cx.ds.Deployments {
@@ -92,7 +88,7 @@ func (cx *computer) deploys() {
 				if acc.tierDays[ti] == nil {
 					acc.tierDays[ti] = make([]uint64, (nDays+63)/64)
 				}
-				day := int(d.FinishedAt.Sub(p.cur.Start) / (24 * time.Hour))
+				day := p.cur.dayIndex(d.FinishedAt)
 				acc.tierDays[ti][day/64] |= 1 << (day % 64)
 			}
 			if ti != 0 {

@@ -28,7 +28,7 @@ var Formulas = map[string]string{
 	"stale_experiments":  "stale experiments: not concluded and no run started for stale_after",
 	"zombie_runs":        "zombie runs: experiment runs still in progress max_run or more after they started",
 
-	"allocation":         "allocation: share of active person-days per category; a member's day is split evenly over the categories of what they touched (commits, changes opened/reviewed/merged, experiment runs)",
+	"allocation":         "allocation: share of active person-days per category; a member's day (24 h of the window, from its start) is split evenly over the categories of what they touched (commits, changes opened/reviewed/merged, experiment runs)",
 	"merged_changes":     "merged changes split: share of changes merged in the window per category",
 	"allocation_drift":   "drift: research share of person-days − research target, in percentage points",
 	"waiting_for_review": "waiting for review: open, ready, non-draft changes with no review yet; wait = now − ready",
