@@ -52,7 +52,6 @@ func (m *Model) screenFormulas(s screenID) []string {
 var localFormulas = map[string]string{
 	"guardrails": "guardrails: each rule of guardrails (global, a team's own rule wins) checked against the window's value; ✓ n all n hold, ✗ b/n b breached; no data never breaches",
 	"merged":     "merged: non-bot changes merged in the window",
-	"dora":       "DORA 2023 buckets: deploy frequency elite ≥ 5 deploy-days/week, high ≥ 1/week, medium ≥ 1/month; lead time elite < 1 day, high < 1 week, medium < 1 month; change failure rate ≤ 5 %, ≤ 10 %, ≤ 15 %; recovery < 1 h, < 1 day, < 1 week",
 }
 
 // formula finds the text for a metric key in domain.Formulas, trying the
