@@ -1,0 +1,194 @@
+//go:build linux
+
+package bench
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/pace-dev/pace/store"
+)
+
+// scaleFlag sizes the organisation of BenchmarkOrg: 100 is the issue's
+// "about a year of a large organisation"; smaller values help when
+// profiling a change quickly.
+var scaleFlag = flag.Int("bench.scale", 100, "demo scale of BenchmarkOrg's cache")
+
+// BenchmarkOrg measures pace on a cache holding the demo organisation at
+// -bench.scale (default 100: ~150k changes, ~1M activities): the cache
+// load in process, `pace snapshot` as a whole process, and the dashboard's
+// first frame as a whole process in a pseudo-terminal. The cache, the
+// config and the binary are built once, outside every timer.
+func BenchmarkOrg(b *testing.B) {
+	scale := *scaleFlag
+	b.Run("scale="+strconv.Itoa(scale), func(b *testing.B) {
+		dir := b.TempDir()
+		start := time.Now()
+		f, err := Build(context.Background(), dir, fixedNow, scale)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Logf("fixture: %d rows in %d pages, built in %v", f.Rows, f.Pages, time.Since(start).Round(time.Millisecond))
+		bin := buildPace(b, dir)
+		b.Run("load", func(b *testing.B) { benchLoad(b, f) })
+		b.Run("snapshot", func(b *testing.B) { benchSnapshot(b, f, bin) })
+		b.Run("firstframe", func(b *testing.B) { benchFirstFrame(b, f, bin) })
+	})
+}
+
+// buildPace builds the pace binary from this module into dir.
+func buildPace(tb testing.TB, dir string) string {
+	tb.Helper()
+	bin := filepath.Join(dir, "pace")
+	cmd := exec.Command("go", "build", "-o", bin, "github.com/pace-dev/pace")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		tb.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// benchLoad measures store.Load of the fixture's cache: rows/s, CPU time
+// and the peak heap while loading (the process's memory budget is mostly
+// the loaded Dataset).
+func benchLoad(b *testing.B, f *Fixture) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, f.Cache)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	var peak uint64
+	var wall, cpu time.Duration
+	for b.Loop() {
+		b.StopTimer()
+		runtime.GC()
+		base := heapNow()
+		stop := samplePeak(&peak, base)
+		b.StartTimer()
+		t0, c0 := time.Now(), processCPU()
+		ds, err := st.Load(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		wall += time.Since(t0)
+		cpu += processCPU() - c0
+		b.StopTimer()
+		stop()
+		if n := rows(ds); n != f.Rows {
+			b.Fatalf("loaded %d rows, the fixture wrote %d", n, f.Rows)
+		}
+		runtime.KeepAlive(ds)
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(f.Rows)*float64(b.N)/wall.Seconds(), "rows/s")
+	b.ReportMetric(float64(cpu.Milliseconds())/float64(b.N), "cpu-ms/op")
+	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
+}
+
+// benchSnapshot runs `pace snapshot` on the fixture, its stdout a pipe as
+// in a cron job or `| cat`, and reports the median wall time of a run and
+// the largest peak RSS of any run.
+func benchSnapshot(b *testing.B, f *Fixture, bin string) {
+	var walls []time.Duration
+	var rssKiB int64
+	for b.Loop() {
+		var out, errb bytes.Buffer
+		cmd := exec.Command(bin, "snapshot", "--config", f.Config, "--cache", f.Cache, "--now", f.Now.Format(time.RFC3339))
+		cmd.Env = childEnv(f.Dir, "")
+		cmd.Stdout, cmd.Stderr = &out, &errb
+		t0 := time.Now()
+		err := cmd.Run()
+		walls = append(walls, time.Since(t0))
+		if err != nil {
+			b.Fatalf("pace snapshot: %v\n%s", err, errb.String())
+		}
+		if !strings.Contains(out.String(), f.Org) || !strings.Contains(out.String(), "Fraud ML") || strings.Contains(out.String(), "\x1b") {
+			b.Fatalf("pace snapshot printed no plain report of %s:\n%.500s", f.Org, out.String())
+		}
+		rssKiB = max(rssKiB, maxRSS(cmd.ProcessState))
+	}
+	reportProcess(b, walls, rssKiB)
+}
+
+// reportProcess reports a process benchmark: the median wall time (the
+// shared machine's neighbours make the mean noisy) and the peak RSS.
+func reportProcess(b *testing.B, walls []time.Duration, rssKiB int64) {
+	b.ReportMetric(float64(median(walls))/float64(time.Millisecond), "median-ms")
+	b.ReportMetric(float64(slices.Max(walls))/float64(time.Millisecond), "max-ms")
+	if rssKiB > 0 {
+		b.ReportMetric(float64(rssKiB)/1024, "peak-rss-MB")
+	}
+}
+
+// childEnv is a clean environment for a pace process: a private home, no
+// tokens (nothing may reach for the network), and term as the terminal.
+func childEnv(home, term string) []string {
+	env := []string{"HOME=" + home, "XDG_CONFIG_HOME=" + home, "XDG_CACHE_HOME=" + home, "PATH=" + os.Getenv("PATH"), "LANG=C.UTF-8"}
+	if term != "" {
+		env = append(env, "TERM="+term)
+	}
+	return env
+}
+
+// maxRSS is a finished process's peak resident set in KiB (Linux's unit).
+func maxRSS(ps *os.ProcessState) int64 {
+	if ru, ok := ps.SysUsage().(*syscall.Rusage); ok {
+		return ru.Maxrss
+	}
+	return 0
+}
+
+func median(ds []time.Duration) time.Duration {
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	return s[(len(s)-1)/2]
+}
+
+// processCPU is the CPU time this process has used, user and system.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+func heapNow() uint64 {
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapAlloc
+}
+
+// samplePeak records in *peak the largest heap above base, sampled every
+// few milliseconds until the returned stop is called.
+func samplePeak(peak *uint64, base uint64) (stop func()) {
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		t := time.NewTicker(5 * time.Millisecond)
+		defer t.Stop()
+		for {
+			if h := heapNow(); h > base {
+				*peak = max(*peak, h-base)
+			}
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+		}
+	})
+	return func() { close(done); wg.Wait() }
+}
