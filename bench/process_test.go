@@ -43,6 +43,7 @@ func BenchmarkOrg(b *testing.B) {
 		b.Logf("fixture: %d rows in %d pages, built in %v", f.Rows, f.Pages, time.Since(start).Round(time.Millisecond))
 		bin := buildPace(b, dir)
 		b.Run("load", func(b *testing.B) { benchLoad(b, f) })
+		b.Run("pipeline", func(b *testing.B) { benchPipeline(b, f) })
 		b.Run("snapshot", func(b *testing.B) { benchSnapshot(b, f, bin) })
 		b.Run("firstframe", func(b *testing.B) { benchFirstFrame(b, f, bin) })
 	})
