@@ -130,7 +130,9 @@ func (g *gen) mrs(n int, at func(float64) time.Time) {
 				"authored_date": Stamp(authored), "committer_name": name, "committer_email": author.user + "@example.com",
 				"committed_date": Stamp(authored), "created_at": Stamp(authored), "parent_ids": []any{}})
 		}
-		sort.Slice(mr.Commits, func(a, b int) bool { return ts(mr.Commits[a]["authored_date"]).After(ts(mr.Commits[b]["authored_date"])) })
+		sort.Slice(mr.Commits, func(a, b int) bool {
+			return ts(mr.Commits[a]["authored_date"]).After(ts(mr.Commits[b]["authored_date"]))
+		})
 		draft := g.rng.IntN(4) == 0
 		mr.Notes = append(mr.Notes, g.note(author, "assigned to @"+author.user, true, nil, bump(time.Minute), iid))
 		if draft {
@@ -160,7 +162,7 @@ func (g *gen) mrs(n int, at func(float64) time.Time) {
 			"reviewers": []any{}, "source_project_id": g.p.ID, "target_project_id": g.p.ID, "labels": labels,
 			"draft": false, "work_in_progress": false, "merge_status": "can_be_merged", "detailed_merge_status": "mergeable",
 			"sha": g.sha("head", iid), "merge_commit_sha": nil, "squash_commit_sha": nil, "squash": false,
-			"web_url": fmt.Sprintf("https://gitlab.example.com/%s/-/merge_requests/%d", g.p.Path, iid),
+			"web_url":    fmt.Sprintf("https://gitlab.example.com/%s/-/merge_requests/%d", g.p.Path, iid),
 			"references": map[string]any{"short": fmt.Sprintf("!%d", iid), "full": fmt.Sprintf("%s!%d", g.p.Path, iid)}}
 		if labels == nil {
 			js["labels"] = []any{}
@@ -287,7 +289,7 @@ func (g *gen) pipelines(n int, names []string, at func(float64) time.Time) {
 			"finished_at": Stamp(finished), "committed_at": nil, "duration": int(finished.Sub(started).Seconds()),
 			"queued_duration": int(started.Sub(created).Seconds()), "coverage": nil, "before_sha": g.sha("before", id),
 			"tag": false, "yaml_errors": nil, "user": user(who),
-			"web_url": fmt.Sprintf("https://gitlab.example.com/%s/-/pipelines/%d", g.p.Path, id),
+			"web_url":         fmt.Sprintf("https://gitlab.example.com/%s/-/pipelines/%d", g.p.Path, id),
 			"detailed_status": map[string]any{"icon": "status_" + status, "text": status, "label": status, "group": status}}})
 	}
 }
