@@ -8,7 +8,9 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
+	"syscall"
 	"testing"
 	"time"
 
@@ -36,29 +38,34 @@ var escapes = regexp.MustCompile(`\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(\x0
 // pseudo-terminal, as a leader's terminal would, and measures from exec to
 // the first output that shows the overview's team rows; then it presses q
 // and waits for the process to end.
-func benchFirstFrame(b *testing.B, f *Fixture, bin string) {
+func benchFirstFrame(b *testing.B, f *Fixture, bins binaries) {
 	var walls []time.Duration
 	var rssKiB int64
 	for b.Loop() {
-		d, ps, err := firstFrame(f, bin)
+		rssFile := filepath.Join(b.TempDir(), "rss")
+		d, err := firstFrame(f, bins.command(rssFile, "--config", f.Config, "--cache", f.Cache, "--now", f.Now.Format(time.RFC3339)))
+		if err != nil {
+			b.Fatal(err)
+		}
+		rss, err := readRSS(rssFile)
 		if err != nil {
 			b.Fatal(err)
 		}
 		walls = append(walls, d)
-		rssKiB = max(rssKiB, maxRSS(ps))
+		rssKiB = max(rssKiB, rss)
 	}
 	reportProcess(b, walls, rssKiB)
 }
 
-// firstFrame runs the dashboard once and returns the time to its first
-// overview frame and the finished process's state.
-func firstFrame(f *Fixture, bin string) (time.Duration, *os.ProcessState, error) {
-	cmd := exec.Command(bin, "--config", f.Config, "--cache", f.Cache, "--now", f.Now.Format(time.RFC3339))
+// firstFrame runs the dashboard command once and returns the time to its
+// first overview frame. The command runs in its own session (the pty's),
+// so a kill of its process group ends pace behind peakrss too.
+func firstFrame(f *Fixture, cmd *exec.Cmd) (time.Duration, error) {
 	cmd.Env = childEnv(f.Dir, "xterm-256color")
 	t0 := time.Now()
 	tty, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 24, Cols: 80})
 	if err != nil {
-		return 0, nil, err
+		return 0, err
 	}
 	defer tty.Close()
 	seen := make(chan time.Duration, 1)
@@ -69,26 +76,26 @@ func firstFrame(f *Fixture, bin string) (time.Duration, *os.ProcessState, error)
 	select {
 	case d = <-seen:
 	case <-time.After(frameTimeout):
-		_ = cmd.Process.Kill()
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 		_ = cmd.Wait()
-		return 0, nil, errors.New("no overview within " + frameTimeout.String() + "; the terminal showed:\n" + tail(<-out))
+		return 0, errors.New("no overview within " + frameTimeout.String() + "; the terminal showed:\n" + tail(<-out))
 	}
 	if _, err := tty.Write([]byte("q")); err != nil {
-		return 0, nil, err
+		return 0, err
 	}
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
 	select {
 	case err := <-done:
 		if err != nil {
-			return 0, nil, errors.New("dashboard: " + err.Error() + "\n" + tail(<-out))
+			return 0, errors.New("dashboard: " + err.Error() + "\n" + tail(<-out))
 		}
 	case <-time.After(frameTimeout):
-		_ = cmd.Process.Kill()
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 		<-done
-		return 0, nil, errors.New("q did not quit the dashboard")
+		return 0, errors.New("q did not quit the dashboard")
 	}
-	return d, cmd.ProcessState, nil
+	return d, nil
 }
 
 // watch reads the terminal until it closes, answering the terminal queries

@@ -41,23 +41,44 @@ func BenchmarkOrg(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.Logf("fixture: %d rows in %d pages, built in %v", f.Rows, f.Pages, time.Since(start).Round(time.Millisecond))
-		bin := buildPace(b, dir)
+		bins := buildBinaries(b, dir)
 		b.Run("load", func(b *testing.B) { benchLoad(b, f) })
 		b.Run("pipeline", func(b *testing.B) { benchPipeline(b, f) })
-		b.Run("snapshot", func(b *testing.B) { benchSnapshot(b, f, bin) })
-		b.Run("firstframe", func(b *testing.B) { benchFirstFrame(b, f, bin) })
+		b.Run("snapshot", func(b *testing.B) { benchSnapshot(b, f, bins) })
+		b.Run("firstframe", func(b *testing.B) { benchFirstFrame(b, f, bins) })
 	})
 }
 
-// buildPace builds the pace binary from this module into dir.
-func buildPace(tb testing.TB, dir string) string {
+// binaries are the programs a process benchmark runs: pace, and peakrss
+// to start it and report its peak RSS.
+type binaries struct{ pace, peakrss string }
+
+// buildBinaries builds pace and peakrss from this module into dir.
+func buildBinaries(tb testing.TB, dir string) binaries {
 	tb.Helper()
-	bin := filepath.Join(dir, "pace")
-	cmd := exec.Command("go", "build", "-o", bin, "github.com/pace-dev/pace")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		tb.Fatalf("go build: %v\n%s", err, out)
+	bins := binaries{pace: filepath.Join(dir, "pace"), peakrss: filepath.Join(dir, "peakrss")}
+	for bin, pkg := range map[string]string{bins.pace: "github.com/pace-dev/pace", bins.peakrss: "github.com/pace-dev/pace/bench/peakrss"} {
+		cmd := exec.Command("go", "build", "-o", bin, pkg)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			tb.Fatalf("go build %s: %v\n%s", pkg, err, out)
+		}
 	}
-	return bin
+	return bins
+}
+
+// command is pace with args, started through peakrss, which writes pace's
+// peak RSS to rssFile.
+func (bins binaries) command(rssFile string, args ...string) *exec.Cmd {
+	return exec.Command(bins.peakrss, append([]string{rssFile, bins.pace}, args...)...)
+}
+
+// readRSS reads the peak RSS in KiB that peakrss wrote.
+func readRSS(file string) (int64, error) {
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return 0, err
+	}
+	return strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64)
 }
 
 // benchLoad measures store.Load of the fixture's cache: rows/s, CPU time
@@ -101,12 +122,13 @@ func benchLoad(b *testing.B, f *Fixture) {
 // benchSnapshot runs `pace snapshot` on the fixture, its stdout a pipe as
 // in a cron job or `| cat`, and reports the median wall time of a run and
 // the largest peak RSS of any run.
-func benchSnapshot(b *testing.B, f *Fixture, bin string) {
+func benchSnapshot(b *testing.B, f *Fixture, bins binaries) {
 	var walls []time.Duration
 	var rssKiB int64
 	for b.Loop() {
 		var out, errb bytes.Buffer
-		cmd := exec.Command(bin, "snapshot", "--config", f.Config, "--cache", f.Cache, "--now", f.Now.Format(time.RFC3339))
+		rssFile := filepath.Join(b.TempDir(), "rss")
+		cmd := bins.command(rssFile, "snapshot", "--config", f.Config, "--cache", f.Cache, "--now", f.Now.Format(time.RFC3339))
 		cmd.Env = childEnv(f.Dir, "")
 		cmd.Stdout, cmd.Stderr = &out, &errb
 		t0 := time.Now()
@@ -118,7 +140,11 @@ func benchSnapshot(b *testing.B, f *Fixture, bin string) {
 		if !strings.Contains(out.String(), f.Org) || !strings.Contains(out.String(), "Fraud ML") || strings.Contains(out.String(), "\x1b") {
 			b.Fatalf("pace snapshot printed no plain report of %s:\n%.500s", f.Org, out.String())
 		}
-		rssKiB = max(rssKiB, maxRSS(cmd.ProcessState))
+		rss, err := readRSS(rssFile)
+		if err != nil {
+			b.Fatal(err)
+		}
+		rssKiB = max(rssKiB, rss)
 	}
 	reportProcess(b, walls, rssKiB)
 }
@@ -141,14 +167,6 @@ func childEnv(home, term string) []string {
 		env = append(env, "TERM="+term)
 	}
 	return env
-}
-
-// maxRSS is a finished process's peak resident set in KiB (Linux's unit).
-func maxRSS(ps *os.ProcessState) int64 {
-	if ru, ok := ps.SysUsage().(*syscall.Rusage); ok {
-		return ru.Maxrss
-	}
-	return 0
 }
 
 func median(ds []time.Duration) time.Duration {
