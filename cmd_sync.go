@@ -24,20 +24,23 @@ func (a *app) syncCmd() *cobra.Command {
 	var f syncFlags
 	cmd := &cobra.Command{
 		Use:   "sync",
-		Short: "Fetch changes, deployments and runs from GitHub into the local cache",
-		Long: `sync fetches pull requests (with commits, reviews and comments), deployments and
-the Actions runs of the configured experiment and deploy workflows into the
-local cache, resuming from where the last sync stopped. It is safe to run from
+		Short: "Fetch changes, deployments and runs from GitHub and GitLab into the local cache",
+		Long: `sync fetches pull and merge requests (with commits, reviews, notes and
+approvals), deployments, and the Actions runs and GitLab pipelines of the
+configured experiment and deploy workflows into the local cache, resuming from
+where the last sync stopped. It is safe to run from
 cron or CI beside an open dashboard, and safe to kill: the next sync resumes.
 
 A repo that is missing or failing is reported and the others still sync (exit 1).
 A missing or rejected token exits 2 and says what to set.
 
 Tokens: GITHUB_TOKEN or GH_TOKEN, else the config file's github.token (file mode
-0600 only), else ` + "`gh auth token`" + ` when gh is installed.`,
+0600 only), else ` + "`gh auth token`" + ` when gh is installed; GITLAB_TOKEN, else
+gitlab.token.`,
 		Example: `  pace sync                    # continue from the stored cursors
   pace sync --since 180d       # a first sync reaching back 180 days
-  pace sync --full             # refetch everything from --since`,
+  pace sync --full             # refetch everything from --since
+  pace sync --source gitlab    # only GitLab`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return a.runSync(cmd, f)

@@ -11,6 +11,7 @@ import (
 	"github.com/pace-dev/pace/domain"
 	"github.com/pace-dev/pace/sources"
 	"github.com/pace-dev/pace/sources/github"
+	"github.com/pace-dev/pace/sources/gitlab"
 	"github.com/pace-dev/pace/store"
 )
 
@@ -53,10 +54,30 @@ func (a *app) syncAll(ctx context.Context, ws *workspace, req syncRequest, progr
 		}
 	}
 	since := ws.now.Add(-req.since)
+	now := a.syncNow(ws)
 	var authErrs []error
+	// record folds one source's result into the outcome: a missing or
+	// rejected token is collected (exit 2), a failed stream is listed (exit
+	// 1), and only a cancelled context stops the other sources.
+	record := func(name string, items int, requests int64, errs []string, err error, isAuth bool) error {
+		out.items += items
+		out.requests += requests
+		for _, e := range errs {
+			out.failures = append(out.failures, name+": "+e)
+		}
+		switch {
+		case isAuth:
+			authErrs = append(authErrs, err)
+		case ctx.Err() != nil:
+			return ctx.Err()
+		case err != nil && len(errs) == 0:
+			out.failures = append(out.failures, name+": "+err.Error())
+		}
+		return nil
+	}
 
 	if want(req.source, "github") && (len(cfg.GitHub.Repos) > 0 || len(cfg.GitHub.Orgs) > 0) {
-		token, err := github.TokenFromEnv(a.getenv, a.githubCLIToken(ctx, cfg))
+		token, err := github.TokenFromEnv(a.getenv, a.configToken(cfg.GitHub.Token.Reveal(), github.GHCLIToken(ctx, cfg.GitHub.BaseURL)))
 		if err != nil {
 			authErrs = append(authErrs, err)
 		} else {
@@ -70,21 +91,39 @@ func (a *app) syncAll(ctx context.Context, ws *workspace, req syncRequest, progr
 				Workflows:  union(cfg.Experiments.Workflows, cfg.Deployments.Workflows),
 				Production: ws.settings.Production,
 				HTTPClient: a.httpClient,
-				Now:        a.syncNow(ws),
+				Now:        now,
 			}, st, progress)
-			out.items += sum.Items()
-			out.requests += sum.Requests
-			for _, e := range sum.Errors() {
-				out.failures = append(out.failures, "github: "+e)
-			}
 			var ae *github.AuthError
-			switch {
-			case errors.As(err, &ae):
-				authErrs = append(authErrs, err)
-			case ctx.Err() != nil:
-				return out, ctx.Err()
-			case err != nil && len(sum.Errors()) == 0:
-				out.failures = append(out.failures, err.Error())
+			if err := record("github", sum.Items(), sum.Requests, sum.Errors(), err, errors.As(err, &ae)); err != nil {
+				return out, err
+			}
+		}
+	}
+	if want(req.source, "gitlab") && (len(cfg.GitLab.Projects) > 0 || len(cfg.GitLab.Groups) > 0) {
+		token, err := gitlab.TokenFromEnv(a.getenv)
+		if t := cfg.GitLab.Token.Reveal(); err != nil && t != "" {
+			token, err = t, nil
+		}
+		if err != nil {
+			authErrs = append(authErrs, err)
+		} else {
+			sum, err := gitlab.Sync(ctx, gitlab.Options{
+				BaseURL:         cfg.GitLab.BaseURL,
+				Token:           token,
+				Projects:        cfg.GitLab.Projects,
+				Groups:          cfg.GitLab.Groups,
+				Since:           since,
+				Full:            req.full,
+				PipelineRef:     ws.settings.Experiments.PipelineRef,
+				PipelineName:    ws.settings.Experiments.PipelineName,
+				DeployPipelines: cfg.Deployments.Workflows,
+				Production:      ws.settings.Production,
+				HTTPClient:      a.httpClient,
+				Now:             now,
+			}, st, progress)
+			var ae *gitlab.AuthError
+			if err := record("gitlab", sum.Items(), sum.Requests, sum.Errors(), err, errors.As(err, &ae)); err != nil {
+				return out, err
 			}
 		}
 	}
@@ -104,16 +143,15 @@ func (a *app) syncNow(ws *workspace) func() time.Time {
 	return func() time.Time { return ws.now.Add(a.clock().Sub(start)) }
 }
 
-// githubCLIToken returns the `gh auth token` fallback, preceded by the
-// config file's token (honoured only for a mode-0600 file, which config
-// enforces) so that the environment still wins over the file.
-func (a *app) githubCLIToken(ctx context.Context, cfg *config.Config) func() (string, error) {
-	gh := github.GHCLIToken(ctx, cfg.GitHub.BaseURL)
+// configToken returns the token fallback after the environment: the config
+// file's token (honoured only for a mode-0600 file, which config enforces),
+// else next (e.g. `gh auth token`), so the environment still wins.
+func (a *app) configToken(fromFile string, next func() (string, error)) func() (string, error) {
 	return func() (string, error) {
-		if t := cfg.GitHub.Token.Reveal(); t != "" {
-			return t, nil
+		if fromFile != "" {
+			return fromFile, nil
 		}
-		return gh()
+		return next()
 	}
 }
 
