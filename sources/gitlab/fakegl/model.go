@@ -118,3 +118,7 @@ func ts(v any) time.Time {
 	}
 	return t.UTC()
 }
+
+// Obj returns v as a JSON object (nil when it is not one), for tests that
+// edit served items.
+func Obj(v any) map[string]any { return obj(v) }
