@@ -141,6 +141,11 @@ func TestPersistentFaultsFailOneStream(t *testing.T) {
 			if msg := failed[0].Err.Error(); !strings.Contains(msg, tc.text) || strings.HasSuffix(msg, "EOF") {
 				t.Errorf("error %q should say %q", msg, tc.text)
 			}
+			// pace retries a 5xx MaxRetries times; client-go, whose own
+			// retries are off, would have added five per attempt.
+			if tc.fault.Status >= 500 && srv.FaultHits()[0] != o.MaxRetries+1 {
+				t.Errorf("the failing request was sent %d times, want %d", srv.FaultHits()[0], o.MaxRetries+1)
+			}
 			reported := false
 			for _, p := range log.all() {
 				if p.Done && p.Err != nil && p.Repo == faultProjects[1] && p.Stream == tc.stream {
