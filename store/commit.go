@@ -17,51 +17,29 @@ import (
 // copy is newer (a concurrent sync fetched it later): the newest updated_at
 // wins, not the last writer. A change sent without exact deployment keeps
 // the exact one already stored, because the changes stream cannot know it
-// and containment, once seen, does not un-happen.
+// and containment, once seen, does not un-happen. Its deploy link is
+// emptied, to be applied again from its (maybe new) merge SHA and time.
 const upsertChange = `
-INSERT INTO changes (source, repo, number, url, title, author, labels, draft,
-	base_branch, head_branch, opened_at, ready_at, updated_at, merged_at, closed_at,
-	merge_sha, first_commit_at, first_review_at, approved_at,
-	deployed_at, deployment_id, deploy_exact)
-VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+INSERT INTO changes (source, repo, number, updated_at, merged_at, merge_sha,
+	deployed_at, deployment_id, deploy_exact, body)
+VALUES (?,?,?,?,?,?,?,?,?,?)
 ON CONFLICT (source, repo, number) DO UPDATE SET
-	url = excluded.url, title = excluded.title, author = excluded.author,
-	labels = excluded.labels, draft = excluded.draft,
-	base_branch = excluded.base_branch, head_branch = excluded.head_branch,
-	opened_at = excluded.opened_at, ready_at = excluded.ready_at,
 	updated_at = excluded.updated_at, merged_at = excluded.merged_at,
-	closed_at = excluded.closed_at, merge_sha = excluded.merge_sha,
-	first_commit_at = excluded.first_commit_at,
-	first_review_at = excluded.first_review_at, approved_at = excluded.approved_at,
+	merge_sha = excluded.merge_sha, body = excluded.body,
 	deployed_at   = CASE WHEN excluded.deploy_exact THEN excluded.deployed_at   ELSE deployed_at   END,
 	deployment_id = CASE WHEN excluded.deploy_exact THEN excluded.deployment_id ELSE deployment_id END,
-	deploy_exact  = CASE WHEN excluded.deploy_exact THEN 1 ELSE deploy_exact END
+	deploy_exact  = CASE WHEN excluded.deploy_exact THEN 1 ELSE deploy_exact END,
+	link_at = 0, link_id = ''
 WHERE excluded.updated_at = 0 OR excluded.updated_at >= changes.updated_at
 RETURNING id`
 
-const deleteActivities = `DELETE FROM activities WHERE change_id = ?`
-
-const insertActivity = `INSERT INTO activities (change_id, seq, kind, login, at) VALUES (?,?,?,?,?)`
-
 const upsertDeployment = `
-INSERT INTO deployments (source, repo, id, url, environment, tier, sha, ref,
-	created_at, finished_at, result)
-VALUES (?,?,?,?,?,?,?,?,?,?,?)
-ON CONFLICT (source, repo, id) DO UPDATE SET
-	url = excluded.url, environment = excluded.environment, tier = excluded.tier,
-	sha = excluded.sha, ref = excluded.ref, created_at = excluded.created_at,
-	finished_at = excluded.finished_at, result = excluded.result`
+INSERT INTO deployments (source, repo, id, body) VALUES (?,?,?,?)
+ON CONFLICT (source, repo, id) DO UPDATE SET body = excluded.body`
 
 const upsertRun = `
-INSERT INTO runs (source, repo, id, url, workflow, name, branch, sha, actor, event,
-	created_at, started_at, finished_at, result)
-VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)
-ON CONFLICT (source, repo, id) DO UPDATE SET
-	url = excluded.url, workflow = excluded.workflow, name = excluded.name,
-	branch = excluded.branch, sha = excluded.sha, actor = excluded.actor,
-	event = excluded.event, created_at = excluded.created_at,
-	started_at = excluded.started_at, finished_at = excluded.finished_at,
-	result = excluded.result`
+INSERT INTO runs (source, repo, id, body) VALUES (?,?,?,?)
+ON CONFLICT (source, repo, id) DO UPDATE SET body = excluded.body`
 
 const upsertCursor = `
 INSERT INTO cursors (source, repo, stream, since, etag, resume, pass_high)
@@ -70,13 +48,16 @@ ON CONFLICT (source, repo, stream) DO UPDATE SET
 	since = excluded.since, etag = excluded.etag, resume = excluded.resume,
 	pass_high = excluded.pass_high`
 
-// Commit stores a page's items and its cursor in one transaction: either all
-// of them are stored or none is and the cursor has not moved. Items are
-// upserted by key; a change's activities are replaced wholesale. Two rules
-// guard against lost information: a change whose UpdatedAt is older than the
-// stored copy's is ignored (a slower concurrent sync), and a change sent
-// without an exact deployment keeps the exact one stored. Times are kept in
-// whole seconds; derived fields (Category, Team, Bot, Deployment.Teams) and a
+// Commit stores a page's items, deploy links and cursor in one
+// transaction: either all of them are stored or none is and the cursor has
+// not moved. Items are upserted by key; a change's activities are replaced
+// wholesale. Two rules guard against lost information: a change whose
+// UpdatedAt is older than the stored copy's is ignored (a slower concurrent
+// sync), and a change sent without an exact deployment keeps the exact one
+// stored. A deploy link is kept per commit SHA, the earliest deployment
+// winning, and gives the changes merged as that SHA their exact deployment
+// when it finished after the merge (links.go). Times are kept in whole
+// seconds; derived fields (Category, Team, Bot, Deployment.Teams) and a
 // non-exact DeployedAt are not stored.
 func (s *Store) Commit(ctx context.Context, p sources.Page) error {
 	if err := checkKey(p.Key); err != nil {
@@ -89,8 +70,9 @@ func (s *Store) Commit(ctx context.Context, p sources.Page) error {
 }
 
 func writePage(ctx context.Context, tx *sql.Tx, p *sources.Page) error {
+	var pk packer
 	if len(p.Changes) > 0 {
-		if err := writeChanges(ctx, tx, p.Changes); err != nil {
+		if err := writeChanges(ctx, tx, &pk, p.Changes); err != nil {
 			return err
 		}
 	}
@@ -102,8 +84,9 @@ func writePage(ctx context.Context, tx *sql.Tx, p *sources.Page) error {
 		defer st.Close()
 		for i := range p.Deployments {
 			d := &p.Deployments[i]
-			if _, err := st.ExecContext(ctx, string(d.Source), d.Repo, d.ID, d.URL, d.Environment,
-				string(d.Tier), d.SHA, d.Ref, unix(d.CreatedAt), unix(d.FinishedAt), string(d.Result)); err != nil {
+			pk.b = pk.b[:0]
+			packDeployment(&pk, d)
+			if _, err := st.ExecContext(ctx, string(d.Source), d.Repo, d.ID, pk.b); err != nil {
 				return fmt.Errorf("deployment %s %s %q: %w", d.Source, d.Repo, d.ID, err)
 			}
 		}
@@ -116,11 +99,16 @@ func writePage(ctx context.Context, tx *sql.Tx, p *sources.Page) error {
 		defer st.Close()
 		for i := range p.Runs {
 			r := &p.Runs[i]
-			if _, err := st.ExecContext(ctx, string(r.Source), r.Repo, r.ID, r.URL, r.Workflow, r.Name,
-				r.Branch, r.SHA, r.Actor, r.Event, unix(r.CreatedAt), unix(r.StartedAt),
-				unix(r.FinishedAt), string(r.Result)); err != nil {
+			pk.b = pk.b[:0]
+			packRun(&pk, r)
+			if _, err := st.ExecContext(ctx, string(r.Source), r.Repo, r.ID, pk.b); err != nil {
 				return fmt.Errorf("run %s %s %q: %w", r.Source, r.Repo, r.ID, err)
 			}
+		}
+	}
+	if len(p.Links) > 0 {
+		if err := writeLinks(ctx, tx, p.Links); err != nil {
+			return err
 		}
 	}
 	c := &p.Cursor
@@ -131,51 +119,41 @@ func writePage(ctx context.Context, tx *sql.Tx, p *sources.Page) error {
 	return nil
 }
 
-func writeChanges(ctx context.Context, tx *sql.Tx, changes []domain.Change) error {
+func writeChanges(ctx context.Context, tx *sql.Tx, pk *packer, changes []domain.Change) error {
 	up, err := tx.PrepareContext(ctx, upsertChange)
 	if err != nil {
 		return err
 	}
 	defer up.Close()
-	del, err := tx.PrepareContext(ctx, deleteActivities)
+	link, err := tx.PrepareContext(ctx, applyLinkToChange)
 	if err != nil {
 		return err
 	}
-	defer del.Close()
-	ins, err := tx.PrepareContext(ctx, insertActivity)
-	if err != nil {
-		return err
-	}
-	defer ins.Close()
+	defer link.Close()
 	for i := range changes {
 		c := &changes[i]
-		labels, err := encodeStrings(c.Labels)
-		if err != nil {
-			return fmt.Errorf("change %s labels: %w", c.Key(), err)
+		pk.b = pk.b[:0]
+		if err := packChange(pk, c); err != nil {
+			return fmt.Errorf("change %s: %w", c.Key(), err)
 		}
 		deployedAt, deploymentID := int64(0), ""
 		if c.DeployExact {
 			deployedAt, deploymentID = unix(c.DeployedAt), c.DeploymentID
 		}
 		var id int64
-		err = up.QueryRowContext(ctx, string(c.Source), c.Repo, c.Number, c.URL, c.Title, c.Author,
-			labels, c.Draft, c.BaseBranch, c.HeadBranch, unix(c.OpenedAt), unix(c.ReadyAt),
-			unix(c.UpdatedAt), unix(c.MergedAt), unix(c.ClosedAt), c.MergeSHA,
-			unix(c.FirstCommitAt), unix(c.FirstReviewAt), unix(c.ApprovedAt),
-			deployedAt, deploymentID, c.DeployExact).Scan(&id)
+		err = up.QueryRowContext(ctx, string(c.Source), c.Repo, c.Number, unix(c.UpdatedAt), unix(c.MergedAt),
+			c.MergeSHA, deployedAt, deploymentID, c.DeployExact, pk.b).Scan(&id)
 		if errors.Is(err, sql.ErrNoRows) {
 			continue // the stored copy is newer; keep it and its activities
 		}
 		if err != nil {
 			return fmt.Errorf("change %s: %w", c.Key(), err)
 		}
-		if _, err := del.ExecContext(ctx, id); err != nil {
-			return fmt.Errorf("change %s activities: %w", c.Key(), err)
-		}
-		for seq := range c.Activity {
-			a := &c.Activity[seq]
-			if _, err := ins.ExecContext(ctx, id, seq, string(a.Kind), a.Login, unix(a.At)); err != nil {
-				return fmt.Errorf("change %s activity %d: %w", c.Key(), seq, err)
+		// A link that arrived before its change (the deployments stream
+		// ran first) applies now; only a merged change can have one.
+		if c.Merged() && c.MergeSHA != "" {
+			if _, err := link.ExecContext(ctx, id); err != nil {
+				return fmt.Errorf("change %s deploy link: %w", c.Key(), err)
 			}
 		}
 	}

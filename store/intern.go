@@ -1,62 +1,83 @@
 package store
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"strings"
 
 	"github.com/pace-dev/pace/domain"
 )
 
-// interner makes equal strings of one Load share a single copy: a scale-100
-// cache repeats a few hundred repos, logins, labels and branches across a
-// million rows, and the driver hands every row a fresh string.
+// interner makes equal strings of one Load lane share a single copy: a
+// scale-100 cache repeats a few hundred repos, logins, labels and branches
+// across a million rows. Only the first sighting of a string allocates.
+// A small direct-mapped cache in front of the map answers most lookups (the
+// same few repos and people come back row after row) for a fraction of a
+// map lookup's cost, which a million-row Load pays a couple of million times.
 type interner struct {
-	m map[string]string
+	m    map[string]string
+	last [internSlots]string
 }
+
+// internSlots is the size of the interner's cache (a power of two).
+const internSlots = 1024
 
 func newInterner() *interner { return &interner{m: make(map[string]string, 1024)} }
 
-// str returns the shared copy of s.
-func (in *interner) str(s string) string {
-	if s == "" {
+// str returns the shared copy of b as a string.
+func (in *interner) str(b []byte) string {
+	if len(b) == 0 {
 		return ""
 	}
-	if v, ok := in.m[s]; ok {
-		return v
+	slot := &in.last[hashBytes(b)&(internSlots-1)]
+	if *slot == string(b) { // compares without converting
+		return *slot
 	}
-	in.m[s] = s
-	return s
+	v, ok := in.m[string(b)] // the compiler does not allocate for this lookup
+	if !ok {
+		v = string(b)
+		in.m[v] = v
+	}
+	*slot = v
+	return v
+}
+
+// hashBytes is a quick FNV-style hash, eight bytes at a time; it only
+// spreads the interner's cache slots, so collisions cost speed, not
+// correctness.
+func hashBytes(b []byte) uint64 {
+	const prime = 0x100000001b3
+	h := uint64(len(b)) * 0x9e3779b97f4a7c15
+	for len(b) >= 8 {
+		h = (h ^ binary.LittleEndian.Uint64(b)) * prime
+		b = b[8:]
+	}
+	for _, c := range b {
+		h = (h ^ uint64(c)) * prime
+	}
+	return h ^ h>>32
 }
 
 // source maps the known sources to their constants without a map lookup.
-func (in *interner) source(s string) domain.Source {
-	switch s {
+func (in *interner) source(b []byte) domain.Source {
+	switch string(b) {
 	case string(domain.GitHub):
 		return domain.GitHub
 	case string(domain.GitLab):
 		return domain.GitLab
 	}
-	return domain.Source(in.str(s))
+	return domain.Source(in.str(b))
 }
 
-func (in *interner) kind(s string) domain.ActivityKind {
-	switch s {
-	case string(domain.Commit):
-		return domain.Commit
-	case string(domain.Review):
-		return domain.Review
-	case string(domain.ReviewComment):
-		return domain.ReviewComment
-	case string(domain.Comment):
-		return domain.Comment
-	case string(domain.Approval):
-		return domain.Approval
+func (in *interner) kind(b []byte) domain.ActivityKind {
+	if k := kindCode(domain.ActivityKind(b)); k != 0 {
+		return kinds[k]
 	}
-	return domain.ActivityKind(in.str(s))
+	return domain.ActivityKind(in.str(b))
 }
 
-func (in *interner) tier(s string) domain.Tier {
-	switch s {
+func (in *interner) tier(b []byte) domain.Tier {
+	switch string(b) {
 	case string(domain.Production):
 		return domain.Production
 	case string(domain.Staging):
@@ -64,11 +85,11 @@ func (in *interner) tier(s string) domain.Tier {
 	case string(domain.OtherTier):
 		return domain.OtherTier
 	}
-	return domain.Tier(in.str(s))
+	return domain.Tier(in.str(b))
 }
 
-func (in *interner) result(s string) domain.Result {
-	switch s {
+func (in *interner) result(b []byte) domain.Result {
+	switch string(b) {
 	case string(domain.Success):
 		return domain.Success
 	case string(domain.Failure):
@@ -78,15 +99,14 @@ func (in *interner) result(s string) domain.Result {
 	case string(domain.Cancelled):
 		return domain.Cancelled
 	}
-	return domain.Result(in.str(s))
+	return domain.Result(in.str(b))
 }
 
-// decodeStrings reads a list stored by encodeStrings (the empty string is nil). The
-// common case, a JSON array of strings without escapes, is split by hand
-// (a million-row load would spend more time in encoding/json than in
-// SQLite); anything with a backslash goes through encoding/json. Elements
-// are interned when in is not nil.
-func decodeStrings(s string, in *interner) ([]string, error) {
+// decodeStrings reads a list stored by encodeStrings (the empty string is
+// nil): a source's errors, and the labels of a version-2 cache being
+// migrated. The common case, a JSON array of strings without escapes, is
+// split by hand; anything with a backslash goes through encoding/json.
+func decodeStrings(s string) ([]string, error) {
 	if s == "" {
 		return nil, nil
 	}
@@ -98,11 +118,6 @@ func decodeStrings(s string, in *interner) ([]string, error) {
 	}
 	if len(out) == 0 {
 		return nil, nil
-	}
-	if in != nil {
-		for i, v := range out {
-			out[i] = in.str(v)
-		}
 	}
 	return out, nil
 }

@@ -20,13 +20,13 @@ func TestDecodeStringsShapes(t *testing.T) {
 		{`[ "a" , "b" ]`, []string{"a", "b"}},       // whitespace too
 	}
 	for _, c := range cases {
-		got, err := decodeStrings(c.in, newInterner())
+		got, err := decodeStrings(c.in)
 		if err != nil || !reflect.DeepEqual(got, c.want) {
 			t.Errorf("decodeStrings(%q) = %q, %v; want %q", c.in, got, err, c.want)
 		}
 	}
 	for _, bad := range []string{`[`, `["a",]`, `["a"`, `{"a":1}`, `[1]`, `["a"]x`} {
-		if got, err := decodeStrings(bad, nil); err == nil {
+		if got, err := decodeStrings(bad); err == nil {
 			t.Errorf("decodeStrings(%q) = %q, want an error", bad, got)
 		}
 	}
@@ -47,7 +47,7 @@ func FuzzStringsRoundTrip(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := decodeStrings(enc, newInterner())
+		got, err := decodeStrings(enc)
 		if err != nil || !reflect.DeepEqual(got, in) {
 			t.Fatalf("%q encoded as %s decoded as %q, %v", in, enc, got, err)
 		}

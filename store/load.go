@@ -5,8 +5,8 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"math"
 	"runtime"
-	"slices"
 	"sync"
 
 	"github.com/pace-dev/pace/domain"
@@ -25,13 +25,15 @@ var errMoved = errors.New("cache changed between the lanes' snapshots")
 // Load reads the whole cache into a Dataset (with the sources' statuses).
 // Derived fields (Category, Team, Bot, Deployment.Teams, a fallback
 // DeployedAt) are left for domain.Prepare. Repeated strings (repos, logins,
-// labels, branches) share one copy. Changes come in the order they were
-// first stored; deployments and runs ordered by (source, repo, id).
+// labels, branches) share one copy per lane. Changes come in the order they
+// were first stored; deployments and runs ordered by (source, repo, id).
 //
 // The tables are read in parallel lanes, one connection and read
 // transaction each: the driver's per-value cost, not SQLite, bounds a load,
-// so lanes scale with cores. Every write bumps a generation number in the
-// same transaction; lanes that read different generations saw different
+// so lanes scale with cores. The first lane plans the work in its snapshot
+// (how many changes each id range holds, so they land in one slice sized
+// once, with no copy). Every write bumps a generation number in the same
+// transaction; lanes that read different generations saw different
 // commits, and Load tries again, finally with a single lane, so the Dataset
 // is always one committed state even while a sync writes.
 func (s *Store) Load(ctx context.Context) (*domain.Dataset, error) {
@@ -41,7 +43,7 @@ func (s *Store) Load(ctx context.Context) (*domain.Dataset, error) {
 			lanes = 1
 		}
 		ds, err := s.load(ctx, lanes)
-		if errors.Is(err, errMoved) && lanes > 1 {
+		if errors.Is(err, errMoved) && lanes > 1 && ctx.Err() == nil {
 			continue
 		}
 		if err != nil {
@@ -52,53 +54,49 @@ func (s *Store) Load(ctx context.Context) (*domain.Dataset, error) {
 }
 
 // loadJob is one query's worth of a Load; jobs write disjoint parts of
-// loadState, so lanes need no locks.
+// the Dataset, so lanes need no locks.
 type loadJob struct {
 	what string
 	run  func(ctx context.Context, l *loader) error
 }
 
-// loadState collects what the jobs read before it is joined into a Dataset.
-type loadState struct {
-	ds         domain.Dataset
-	changes    []changeChunk   // by id range, ascending
-	activities []activityChunk // the same ranges
-}
-
-type changeChunk struct {
-	ids     []int64
-	changes []domain.Change
-}
-
-type activityChunk struct {
-	ids  []int64 // change id of each activity
-	acts []domain.Activity
-}
+// minRange is the fewest changes worth a query of their own (tests lower
+// Store.minRange to split small caches).
+const minRange = 4096
 
 func (s *Store) load(ctx context.Context, lanes int) (*domain.Dataset, error) {
-	st := &loadState{}
-	jobs, err := s.plan(ctx, st, lanes)
-	if err != nil {
-		return nil, err
-	}
+	ds := &domain.Dataset{}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	queue := make(chan loadJob, len(jobs))
-	for _, j := range jobs {
-		queue <- j
-	}
-	close(queue)
 	gens := make([]string, lanes)
 	errs := make([]error, lanes)
 	var wg sync.WaitGroup
-	for i := range lanes {
-		wg.Go(func() {
-			gens[i], errs[i] = s.lane(ctx, queue)
-			if errs[i] != nil {
-				cancel()
-			}
-		})
+	run := func(i int, queue <-chan loadJob, first func(context.Context, *loader) error) {
+		gens[i], errs[i] = s.lane(ctx, queue, first)
+		if errs[i] != nil {
+			cancel()
+		}
 	}
+	// The queue holds every job (a handful), so planning never blocks. The
+	// other lanes start once it is full and closed: a lane never holds a
+	// pooled connection while it waits for work, so lanes of concurrent
+	// Loads cannot starve each other of connections.
+	queue := make(chan loadJob, 4*maxLanes+8)
+	plan := func(ctx context.Context, l *loader) error {
+		jobs, err := l.plan(ctx, ds, lanes, s.minRange)
+		if err != nil {
+			return err
+		}
+		for _, j := range jobs {
+			queue <- j
+		}
+		close(queue)
+		for i := 1; i < lanes; i++ {
+			wg.Go(func() { run(i, queue, nil) })
+		}
+		return nil
+	}
+	wg.Go(func() { run(0, queue, plan) })
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
@@ -108,47 +106,56 @@ func (s *Store) load(ctx context.Context, lanes int) (*domain.Dataset, error) {
 			return nil, errMoved
 		}
 	}
-	return st.join()
+	return ds, nil
 }
 
-// plan lists the jobs, largest first so the lanes finish together. With
-// more than two lanes the changes and their activities are split into id
-// ranges (ids only grow; ranges of both tables match so they join).
-func (s *Store) plan(ctx context.Context, st *loadState, lanes int) ([]loadJob, error) {
-	var maxID int64
-	if err := s.db.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM changes`).Scan(&maxID); err != nil {
+// plan lists the jobs of a Load, largest first so the lanes finish
+// together, and sizes ds.Changes. With more than one lane the changes are
+// split into id ranges, each filling its own window of ds.Changes. Counting
+// the rows of a range costs a pass over its pages, so ranges are cut only
+// when ids run 1..n without gaps (they do: changes are never deleted, and
+// SQLite gives a new row the highest id plus one) and their sizes follow.
+func (l *loader) plan(ctx context.Context, ds *domain.Dataset, lanes, minRange int) ([]loadJob, error) {
+	var maxID, total int64
+	// Two subqueries, so SQLite answers max from the b-tree's edge and
+	// count from the smallest index instead of scanning the table.
+	if err := l.scan(ctx, `SELECT coalesce((SELECT max(id) FROM changes), 0), (SELECT count(*) FROM changes)`, func(r *rawRows) error {
+		maxID, total = r.int(0), r.int(1)
+		return nil
+	}); err != nil {
 		return nil, err
 	}
-	ranges := max(1, lanes/2)
-	st.changes = make([]changeChunk, ranges)
-	st.activities = make([]activityChunk, ranges)
-	var jobs []loadJob
-	step := maxID/int64(ranges) + 1
+	ranges := int64(1)
+	if lanes > 1 && maxID == total {
+		ranges = max(1, min(2*int64(lanes), total/int64(max(minRange, 1))))
+	}
+	jobs := []loadJob{
+		{"runs", func(ctx context.Context, l *loader) error { return l.runs(ctx, ds) }},
+	}
+	ds.Changes = make([]domain.Change, total)
 	for k := range ranges {
-		lo, hi := int64(k)*step, int64(k+1)*step
-		if k == ranges-1 {
-			hi = 1 << 62 // rows committed after maxID was read belong here
+		// Range k holds ids [lo, hi); with one range, every id.
+		lo, hi := 1+k*total/ranges, 1+(k+1)*total/ranges
+		dst := ds.Changes[lo-1 : hi-1 : hi-1]
+		if ranges == 1 {
+			lo, hi = math.MinInt64, math.MaxInt64
 		}
-		jobs = append(jobs,
-			loadJob{"activities", func(ctx context.Context, l *loader) error {
-				return l.activities(ctx, lo, hi, &st.activities[k])
-			}},
-			loadJob{"changes", func(ctx context.Context, l *loader) error {
-				return l.changes(ctx, lo, hi, &st.changes[k])
-			}})
+		jobs = append(jobs, loadJob{"changes", func(ctx context.Context, l *loader) error {
+			return l.changes(ctx, lo, hi, dst)
+		}})
 	}
 	jobs = append(jobs,
-		loadJob{"runs", func(ctx context.Context, l *loader) error { return l.runs(ctx, &st.ds) }},
-		loadJob{"deployments", func(ctx context.Context, l *loader) error { return l.deployments(ctx, &st.ds) }},
-		loadJob{"meta", func(ctx context.Context, l *loader) error { return l.meta(ctx, &st.ds) }},
-		loadJob{"sources", func(ctx context.Context, l *loader) error { return l.sources(ctx, &st.ds) }},
+		loadJob{"deployments", func(ctx context.Context, l *loader) error { return l.deployments(ctx, ds) }},
+		loadJob{"meta", func(ctx context.Context, l *loader) error { return l.meta(ctx, ds) }},
+		loadJob{"sources", func(ctx context.Context, l *loader) error { return l.sources(ctx, ds) }},
 	)
 	return jobs, nil
 }
 
 // lane runs jobs from queue in one read transaction and returns the write
-// generation its snapshot saw.
-func (s *Store) lane(ctx context.Context, queue <-chan loadJob) (gen string, err error) {
+// generation its snapshot saw. The lane given first runs it before taking
+// jobs, in the same snapshot; first must close queue.
+func (s *Store) lane(ctx context.Context, queue <-chan loadJob, first func(context.Context, *loader) error) (gen string, err error) {
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return "", err
@@ -164,13 +171,18 @@ func (s *Store) lane(ctx context.Context, queue <-chan loadJob) (gen string, err
 			return err
 		}
 		defer tx.Rollback()
-		l := &loader{dc: dc, in: newInterner()}
+		l := &loader{dc: dc, dec: newDecoder()}
 		// The first read fixes the snapshot every job of this lane sees.
 		if err := l.scan(ctx, `SELECT value FROM meta WHERE key = 'generation'`, func(r *rawRows) error {
 			gen = r.str(0)
 			return nil
 		}); err != nil {
 			return fmt.Errorf("generation: %w", err)
+		}
+		if first != nil {
+			if err := first(ctx, l); err != nil {
+				return fmt.Errorf("plan: %w", err)
+			}
 		}
 		for j := range queue {
 			if err := j.run(ctx, l); err != nil {
@@ -180,43 +192,4 @@ func (s *Store) lane(ctx context.Context, queue <-chan loadJob) (gen string, err
 		return nil
 	})
 	return gen, err
-}
-
-// join assembles the chunks: changes in id order, each with its window of
-// the activities read for its range (a merge of two id-ordered lists).
-func (st *loadState) join() (*domain.Dataset, error) {
-	ds := &st.ds
-	for k := range st.changes {
-		cc, ac := &st.changes[k], &st.activities[k]
-		ai := 0
-		for i, id := range cc.ids {
-			if ai < len(ac.ids) && ac.ids[ai] < id {
-				return nil, fmt.Errorf("activity of unknown change id %d", ac.ids[ai])
-			}
-			s := ai
-			for ai < len(ac.ids) && ac.ids[ai] == id {
-				ai++
-			}
-			if ai > s {
-				cc.changes[i].Activity = ac.acts[s:ai:ai]
-			}
-		}
-		if ai < len(ac.ids) {
-			return nil, fmt.Errorf("activity of unknown change id %d", ac.ids[ai])
-		}
-	}
-	if len(st.changes) == 1 {
-		ds.Changes = st.changes[0].changes
-	} else {
-		n := 0
-		for _, cc := range st.changes {
-			n += len(cc.changes)
-		}
-		ds.Changes = make([]domain.Change, 0, n)
-		for _, cc := range st.changes {
-			ds.Changes = append(ds.Changes, cc.changes...)
-		}
-	}
-	ds.Changes = slices.Clip(ds.Changes)
-	return ds, nil
 }

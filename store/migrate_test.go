@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -25,8 +26,15 @@ func readV1(t *testing.T) string {
 }
 
 func TestShippedMigrationUnchanged(t *testing.T) {
-	if migrations[0] != readV1(t) {
-		t.Fatal("migrations[0] differs from testdata/schema_v1.sql: a shipped step must not be edited; add a new step instead")
+	for i, m := range migrations {
+		name := fmt.Sprintf("schema_v%d.sql", i+1)
+		b, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			t.Fatalf("%v: freeze every shipped step in testdata", err)
+		}
+		if m.sql != string(b) {
+			t.Errorf("migrations[%d] differs from testdata/%s: a shipped step must not be edited; add a new step instead", i, name)
+		}
 	}
 }
 
@@ -104,12 +112,12 @@ func TestFailedMigrationLeavesFileAsItWas(t *testing.T) {
 	ctx := context.Background()
 	s, _ := openTemp(t)
 	commit(t, s, sources.Page{Changes: []domain.Change{fullChange()}})
-	broken := append(append([]string{}, migrations...),
-		`CREATE TABLE extra (x INTEGER);`,
-		`CREATE TABLE broken (`)
+	broken := append(append([]migration{}, migrations...),
+		migration{sql: `CREATE TABLE extra (x INTEGER);`},
+		migration{sql: `CREATE TABLE broken (`})
 	err := migrate(ctx, s.db, broken)
-	if err == nil || !strings.Contains(err.Error(), "version 4") {
-		t.Fatalf("migrate with a broken step: err = %v, want it to name version 4", err)
+	if want := fmt.Sprintf("version %d", len(migrations)+2); err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("migrate with a broken step: err = %v, want it to name %s", err, want)
 	}
 	var version, extra int
 	if err := s.db.QueryRow("PRAGMA user_version").Scan(&version); err != nil {

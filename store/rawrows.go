@@ -76,6 +76,22 @@ func (r *rawRows) str(i int) string {
 	return ""
 }
 
+// bytes returns column i of the current row as bytes (a BLOB; empty for
+// NULL or an empty BLOB). They are the driver's copy, owned by the caller.
+func (r *rawRows) bytes(i int) []byte {
+	switch v := r.dest[i].(type) {
+	case []byte:
+		return v
+	case nil:
+		return nil
+	}
+	r.fail(i)
+	return nil
+}
+
+// null reports whether column i of the current row is NULL.
+func (r *rawRows) null(i int) bool { return r.dest[i] == nil }
+
 func (r *rawRows) fail(i int) {
 	if r.err == nil {
 		r.err = fmt.Errorf("column %s holds %T, not the type the loader expects", r.rows.Columns()[i], r.dest[i])

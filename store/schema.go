@@ -6,17 +6,24 @@ import (
 	"fmt"
 )
 
+// migration is one schema step: its SQL, then, when set, Go code for what
+// SQL cannot do (re-encoding rows), in the same transaction.
+type migration struct {
+	sql string
+	run func(ctx context.Context, tx *sql.Tx) error
+}
+
 // migrations are the schema steps in order: migrations[i] takes a file from
 // schema version i to i+1 (PRAGMA user_version). A shipped step is never
-// edited, only followed by a new one; testdata/schema_v1.sql freezes the
-// first so a test can migrate a v1 file.
+// edited, only followed by a new one; testdata/schema_v*.sql freeze them so
+// a test can migrate an old file.
 //
 // Times are INTEGER unix seconds UTC, 0 for the zero time: integers load
 // faster than text and every metric works in whole seconds. Text columns are
 // NOT NULL with the empty string for "none" so a load scans plain strings, no sql.Null*.
-var migrations = []string{
+var migrations = []migration{
 	// v1: the cache as first shipped.
-	`
+	{sql: `
 CREATE TABLE meta (
 	key   TEXT PRIMARY KEY,
 	value TEXT NOT NULL
@@ -112,11 +119,14 @@ CREATE TABLE sources (
 	last_sync INTEGER NOT NULL DEFAULT 0,
 	errors    TEXT    NOT NULL DEFAULT ''   -- JSON array of strings; '' when none
 ) WITHOUT ROWID;
-`,
+`},
 	// v2: a write generation, bumped by every write transaction, so a Load
 	// that reads tables on several connections can tell whether they all saw
 	// the same commit.
-	`INSERT INTO meta (key, value) VALUES ('generation', '0');`,
+	{sql: `INSERT INTO meta (key, value) VALUES ('generation', '0');`},
+	// v3: rows packed into one body each, and deploy links (see
+	// schemaV3 in migrate_v3.go).
+	{sql: schemaV3, run: convertV2},
 }
 
 // bumpGeneration is run by every write transaction (see Store.write).
@@ -139,7 +149,7 @@ func checkVersion(version, objects, known int) error {
 // second waits, then sees the version the first wrote. A file with a higher
 // version than steps knows was written by a newer pace and is refused
 // untouched; a version-0 file that already has tables is not a pace cache.
-func migrate(ctx context.Context, db *sql.DB, steps []string) error {
+func migrate(ctx context.Context, db *sql.DB, steps []migration) error {
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin migration: %w", err)
@@ -157,7 +167,13 @@ func migrate(ctx context.Context, db *sql.DB, steps []string) error {
 		return err
 	}
 	for v := version; v < len(steps); v++ {
-		if _, err := tx.ExecContext(ctx, steps[v]); err != nil {
+		if _, err := tx.ExecContext(ctx, steps[v].sql); err != nil {
+			return fmt.Errorf("migrate schema to version %d: %w", v+1, err)
+		}
+		if steps[v].run == nil {
+			continue
+		}
+		if err := steps[v].run(ctx, tx); err != nil {
 			return fmt.Errorf("migrate schema to version %d: %w", v+1, err)
 		}
 	}

@@ -39,9 +39,10 @@ const maxConns = maxLanes + 2
 // Store is an open cache file. It is safe for concurrent use; writes from
 // one Store are serialised in Go so they never wait on SQLite's busy loop.
 type Store struct {
-	db   *sql.DB
-	path string
-	wmu  sync.Mutex // serialises write transactions of this process
+	db       *sql.DB
+	path     string
+	wmu      sync.Mutex // serialises write transactions of this process
+	minRange int        // fewest changes a Load lane reads in one query
 }
 
 // The Store is the sync's sink.
@@ -77,7 +78,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	}
 	db.SetMaxOpenConns(maxConns)
 	db.SetMaxIdleConns(maxConns)
-	s := &Store{db: db, path: abs}
+	s := &Store{db: db, path: abs, minRange: minRange}
 	if err := retryBusy(ctx, func() error { return migrate(ctx, db, migrations) }); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("store: %s: %w", abs, err)
@@ -220,6 +221,16 @@ func dsn(abs string, pragmas bool) string {
 		q.Set("_journal_mode", "WAL")
 		q.Set("_synchronous", "NORMAL")
 		q.Set("_txlock", "immediate")
+		// Pages of 16 KiB halve a Load's page reads against the default
+		// 4 KiB (each is a syscall: the per-connection page cache is far
+		// smaller than the tables) for a slower commit (measured: about
+		// 1.7x per page of 100 changes). It takes effect only when the file is
+		// created; an existing cache keeps its page size.
+		q.Add("_pragma", "page_size(16384)")
+		// An upsert in a transaction saves the pages it changes to a
+		// statement journal, a temporary file by default: a write syscall
+		// per page, which made up most of a commit's time.
+		q.Add("_pragma", "temp_store(memory)")
 	}
 	u := url.URL{Scheme: "file", Path: filepath.ToSlash(abs), RawQuery: q.Encode()}
 	return u.String()

@@ -83,7 +83,8 @@ func TestOpenSetsPragmas(t *testing.T) {
 		"busy_timeout": "5000",
 		"foreign_keys": "1",
 		"synchronous":  "1", // NORMAL
-		"user_version": "2",
+		"user_version": "3",
+		"page_size":    "16384",
 	}
 	// Every pooled connection must carry them, so ask on several at once.
 	conns := make([]*sql.Conn, 3)
@@ -106,8 +107,8 @@ func TestOpenSetsPragmas(t *testing.T) {
 			}
 		}
 	}
-	if len(migrations) != 2 {
-		t.Errorf("test expects schema version 2, binary knows %d: update want", len(migrations))
+	if len(migrations) != 3 {
+		t.Errorf("test expects schema version 3, binary knows %d: update want", len(migrations))
 	}
 }
 

@@ -8,10 +8,10 @@ import (
 )
 
 // loader reads tables on one driver connection inside a lane's read
-// transaction. Its interner is the lane's own, so lanes share no state.
+// transaction. Its decoder is the lane's own, so lanes share no state.
 type loader struct {
-	dc any
-	in *interner
+	dc  any
+	dec *decoder
 }
 
 // scan runs query and calls row for each row, checking ctx now and then so
@@ -57,7 +57,7 @@ func (l *loader) sources(ctx context.Context, ds *domain.Dataset) error {
 	return l.scan(ctx, `SELECT name, last_sync, errors FROM sources ORDER BY name`, func(r *rawRows) error {
 		st := domain.SourceStatus{Name: r.str(0), LastSync: fromUnix(r.int(1))}
 		var err error
-		if st.Errors, err = decodeStrings(r.str(2), nil); err != nil {
+		if st.Errors, err = decodeStrings(r.str(2)); err != nil {
 			return fmt.Errorf("source %s errors: %w", st.Name, err)
 		}
 		ds.Sources = append(ds.Sources, st)
@@ -65,55 +65,30 @@ func (l *loader) sources(ctx context.Context, ds *domain.Dataset) error {
 	})
 }
 
-// changes reads the changes with lo <= id < hi in id order.
-func (l *loader) changes(ctx context.Context, lo, hi int64, out *changeChunk) error {
-	n, err := l.count(ctx, `SELECT count(*) FROM changes WHERE id >= ? AND id < ?`, lo, hi)
-	if err != nil {
-		return err
-	}
-	out.changes = make([]domain.Change, 0, n)
-	out.ids = make([]int64, 0, n)
-	return l.scan(ctx, `SELECT id, source, repo, number, url, title, author, labels,
-		draft, base_branch, head_branch, opened_at, ready_at, updated_at, merged_at, closed_at,
-		merge_sha, first_commit_at, first_review_at, approved_at, deployed_at, deployment_id,
-		deploy_exact FROM changes WHERE id >= ? AND id < ? ORDER BY id`, func(r *rawRows) error {
-		c := domain.Change{
-			Source: l.in.source(r.str(1)), Repo: l.in.str(r.str(2)), Number: int(r.int(3)),
-			URL: r.str(4), Title: r.str(5), Author: l.in.str(r.str(6)),
-			Draft: r.int(8) != 0, BaseBranch: l.in.str(r.str(9)), HeadBranch: l.in.str(r.str(10)),
-			OpenedAt: fromUnix(r.int(11)), ReadyAt: fromUnix(r.int(12)), UpdatedAt: fromUnix(r.int(13)),
-			MergedAt: fromUnix(r.int(14)), ClosedAt: fromUnix(r.int(15)), MergeSHA: r.str(16),
-			FirstCommitAt: fromUnix(r.int(17)), FirstReviewAt: fromUnix(r.int(18)),
-			ApprovedAt: fromUnix(r.int(19)),
+// changes reads the changes with lo <= id < hi, in id order, into dst:
+// the part of the Dataset's slice the plan sized for them. The exact
+// deployment comes from its columns, the source's or a deploy link's
+// (exactDeploy); NULL there means none.
+func (l *loader) changes(ctx context.Context, lo, hi int64, dst []domain.Change) error {
+	i := 0
+	err := l.scan(ctx, `SELECT body, `+exactDeploy+` FROM changes WHERE id >= ? AND id < ? ORDER BY id`, func(r *rawRows) error {
+		if i == len(dst) {
+			return errMoved // more rows than the plan counted: another snapshot
 		}
-		if r.int(22) != 0 {
-			c.DeployExact, c.DeployedAt, c.DeploymentID = true, fromUnix(r.int(20)), r.str(21)
+		c := &dst[i]
+		if err := l.dec.change(r.bytes(0), c); err != nil {
+			return fmt.Errorf("change %d of ids [%d, %d): %w", i, lo, hi, err)
 		}
-		var err error
-		if c.Labels, err = decodeStrings(r.str(7), l.in); err != nil {
-			return fmt.Errorf("change %s labels: %w", c.Key(), err)
+		if !r.null(1) {
+			c.DeployExact, c.DeployedAt, c.DeploymentID = true, fromUnix(r.int(1)), r.str(2)
 		}
-		out.changes = append(out.changes, c)
-		out.ids = append(out.ids, r.int(0))
+		i++
 		return nil
 	}, lo, hi)
-}
-
-// activities reads the activities of the changes with lo <= id < hi in
-// (change id, seq) order, the order join merges them in.
-func (l *loader) activities(ctx context.Context, lo, hi int64, out *activityChunk) error {
-	n, err := l.count(ctx, `SELECT count(*) FROM activities WHERE change_id >= ? AND change_id < ?`, lo, hi)
-	if err != nil {
-		return err
+	if err == nil && i != len(dst) {
+		err = errMoved
 	}
-	out.acts = make([]domain.Activity, 0, n)
-	out.ids = make([]int64, 0, n)
-	return l.scan(ctx, `SELECT change_id, kind, login, at FROM activities
-		WHERE change_id >= ? AND change_id < ? ORDER BY change_id, seq`, func(r *rawRows) error {
-		out.ids = append(out.ids, r.int(0))
-		out.acts = append(out.acts, domain.Activity{Kind: l.in.kind(r.str(1)), Login: l.in.str(r.str(2)), At: fromUnix(r.int(3))})
-		return nil
-	}, lo, hi)
+	return err
 }
 
 func (l *loader) deployments(ctx context.Context, ds *domain.Dataset) error {
@@ -122,13 +97,12 @@ func (l *loader) deployments(ctx context.Context, ds *domain.Dataset) error {
 		return err
 	}
 	ds.Deployments = make([]domain.Deployment, 0, n)
-	return l.scan(ctx, `SELECT source, repo, id, url, environment, tier, sha, ref,
-		created_at, finished_at, result FROM deployments ORDER BY source, repo, id`, func(r *rawRows) error {
-		ds.Deployments = append(ds.Deployments, domain.Deployment{
-			Source: l.in.source(r.str(0)), Repo: l.in.str(r.str(1)), ID: r.str(2), URL: r.str(3),
-			Environment: l.in.str(r.str(4)), Tier: l.in.tier(r.str(5)), SHA: r.str(6), Ref: l.in.str(r.str(7)),
-			CreatedAt: fromUnix(r.int(8)), FinishedAt: fromUnix(r.int(9)), Result: l.in.result(r.str(10)),
-		})
+	return l.scan(ctx, `SELECT body FROM deployments ORDER BY source, repo, id`, func(r *rawRows) error {
+		ds.Deployments = append(ds.Deployments, domain.Deployment{})
+		d := &ds.Deployments[len(ds.Deployments)-1]
+		if err := l.dec.deployment(r.bytes(0), d); err != nil {
+			return fmt.Errorf("deployment %d: %w", len(ds.Deployments)-1, err)
+		}
 		return nil
 	})
 }
@@ -139,14 +113,12 @@ func (l *loader) runs(ctx context.Context, ds *domain.Dataset) error {
 		return err
 	}
 	ds.Runs = make([]domain.Run, 0, n)
-	return l.scan(ctx, `SELECT source, repo, id, url, workflow, name, branch, sha,
-		actor, event, created_at, started_at, finished_at, result FROM runs ORDER BY source, repo, id`, func(r *rawRows) error {
-		ds.Runs = append(ds.Runs, domain.Run{
-			Source: l.in.source(r.str(0)), Repo: l.in.str(r.str(1)), ID: r.str(2), URL: r.str(3),
-			Workflow: l.in.str(r.str(4)), Name: r.str(5), Branch: l.in.str(r.str(6)), SHA: r.str(7),
-			Actor: l.in.str(r.str(8)), Event: l.in.str(r.str(9)), CreatedAt: fromUnix(r.int(10)),
-			StartedAt: fromUnix(r.int(11)), FinishedAt: fromUnix(r.int(12)), Result: l.in.result(r.str(13)),
-		})
+	return l.scan(ctx, `SELECT body FROM runs ORDER BY source, repo, id`, func(r *rawRows) error {
+		ds.Runs = append(ds.Runs, domain.Run{})
+		run := &ds.Runs[len(ds.Runs)-1]
+		if err := l.dec.run(r.bytes(0), run); err != nil {
+			return fmt.Errorf("run %d: %w", len(ds.Runs)-1, err)
+		}
 		return nil
 	})
 }
