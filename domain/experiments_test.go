@@ -187,3 +187,33 @@ func keys(es []*Experiment) []string {
 	}
 	return out
 }
+
+// A pipelines rule with only a name (or only a ref) selects by that rule
+// alone, as the config's comment promises; with neither, no pipeline is an
+// experiment run.
+func TestPipelineSelected(t *testing.T) {
+	ref, name := regexp.MustCompile(`^exp/`), regexp.MustCompile(`(?i)train`)
+	cases := []struct {
+		rules     ExperimentRules
+		ref, name string
+		want      bool
+	}{
+		{ExperimentRules{PipelineRef: ref, PipelineName: name}, "exp/a", "train: a", true},
+		{ExperimentRules{PipelineRef: ref, PipelineName: name}, "exp/a", "lint", false},
+		{ExperimentRules{PipelineRef: ref, PipelineName: name}, "main", "train: a", false},
+		{ExperimentRules{PipelineName: name}, "main", "Train nightly", true},
+		{ExperimentRules{PipelineName: name}, "main", "deploy", false},
+		{ExperimentRules{PipelineRef: ref}, "exp/b", "", true},
+		{ExperimentRules{}, "exp/b", "train", false},
+	}
+	for i, c := range cases {
+		if got := c.rules.PipelineSelected(c.ref, c.name); got != c.want {
+			t.Errorf("case %d: PipelineSelected(%q, %q) = %v, want %v", i, c.ref, c.name, got, c.want)
+		}
+		m := newExpMatcher(c.rules)
+		r := &Run{Source: GitLab, Branch: c.ref, Name: c.name}
+		if got := m.isExperiment(r); got != c.want {
+			t.Errorf("case %d: isExperiment = %v, want %v", i, got, c.want)
+		}
+	}
+}

@@ -50,27 +50,32 @@ func newExpMatcher(rules ExperimentRules) *expMatcher {
 
 // enabled reports whether any run can be an experiment run.
 func (m *expMatcher) enabled() bool {
-	return len(m.rules.Workflows) > 0 || m.rules.PipelineRef != nil
+	return len(m.rules.Workflows) > 0 || m.rules.PipelineRef != nil || m.rules.PipelineName != nil
 }
 
 // isExperiment applies SPEC §3: GitHub runs of the listed workflow files;
-// GitLab pipelines whose ref matches PipelineRef and name PipelineName.
+// GitLab pipelines as PipelineSelected says (cached per ref and name).
 func (m *expMatcher) isExperiment(r *Run) bool {
 	if r.Source != GitLab {
 		return workflowIn(m.rules.Workflows, r.Workflow)
 	}
-	if m.rules.PipelineRef == nil {
+	if m.rules.PipelineRef == nil && m.rules.PipelineName == nil {
 		return false
 	}
-	ok, seen := m.refOK[r.Branch]
-	if !seen {
-		ok = m.rules.PipelineRef.MatchString(r.Branch)
-		m.refOK[r.Branch] = ok
+	if m.rules.PipelineRef != nil {
+		ok, seen := m.refOK[r.Branch]
+		if !seen {
+			ok = m.rules.PipelineRef.MatchString(r.Branch)
+			m.refOK[r.Branch] = ok
+		}
+		if !ok {
+			return false
+		}
 	}
-	if !ok || m.rules.PipelineName == nil {
-		return ok
+	if m.rules.PipelineName == nil {
+		return true
 	}
-	ok, seen = m.nameOK[r.Name]
+	ok, seen := m.nameOK[r.Name]
 	if !seen {
 		ok = m.rules.PipelineName.MatchString(r.Name)
 		m.nameOK[r.Name] = ok
@@ -164,4 +169,16 @@ func (cx *computer) groupRuns(m *expMatcher) []*Experiment {
 		exps[j] = e
 	}
 	return exps
+}
+
+// PipelineSelected reports whether a GitLab pipeline with this ref and name
+// is an experiment run: at least one of PipelineRef and PipelineName is set,
+// and each one that is set matches (a rule left out matches any pipeline).
+// The GitLab source fetches pipelines by the same rule.
+func (r ExperimentRules) PipelineSelected(ref, name string) bool {
+	if r.PipelineRef == nil && r.PipelineName == nil {
+		return false
+	}
+	return (r.PipelineRef == nil || r.PipelineRef.MatchString(ref)) &&
+		(r.PipelineName == nil || r.PipelineName.MatchString(name))
 }

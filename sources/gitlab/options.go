@@ -55,9 +55,9 @@ type Options struct {
 	Full  bool // ignore stored cursors
 
 	// PipelineRef and PipelineName select the pipelines that are experiment
-	// runs (config experiments.pipelines, matched as domain matches them: a
-	// pipeline is one when PipelineRef matches its ref and PipelineName, if
-	// set, its name). DeployPipelines are pipeline names whose pipelines
+	// runs (config experiments.pipelines, matched by
+	// domain.ExperimentRules.PipelineSelected: each rule that is set must
+	// match, and at least one must be set). DeployPipelines are pipeline names whose pipelines
 	// count as deployments (config deployments.workflows). Only pipelines
 	// one of them selects are fetched; with none set no pipeline is, because
 	// pace uses them for nothing else and every pipeline costs a request.
@@ -157,7 +157,7 @@ func checkPath(what, p string) error {
 // run (ref and name rules, as domain applies them) or a deployment
 // pipeline (its name listed).
 func (o Options) wantPipeline(ref, name string) bool {
-	if o.PipelineRef != nil && o.PipelineRef.MatchString(ref) && (o.PipelineName == nil || o.PipelineName.MatchString(name)) {
+	if (domain.ExperimentRules{PipelineRef: o.PipelineRef, PipelineName: o.PipelineName}).PipelineSelected(ref, name) {
 		return true
 	}
 	if name == "" {
@@ -172,7 +172,9 @@ func (o Options) wantPipeline(ref, name string) bool {
 }
 
 // pipelinesWanted reports whether any pipeline can be wanted.
-func (o Options) pipelinesWanted() bool { return o.PipelineRef != nil || len(o.DeployPipelines) > 0 }
+func (o Options) pipelinesWanted() bool {
+	return o.PipelineRef != nil || o.PipelineName != nil || len(o.DeployPipelines) > 0
+}
 
 // RunsStream names the pipelines stream of a set of options: "runs:" and a
 // digest of the pipeline rules. A change of rules starts a new stream,
