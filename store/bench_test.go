@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"runtime"
 	"sync"
@@ -147,4 +148,38 @@ func buildCache(tb testing.TB, changes, deployments, runs int) *Store {
 		}
 	}
 	return s
+}
+
+// BenchmarkCommitLinks measures committing pages of 100 deploy links to a
+// cache of 20k changes, each link shipping one of them (the indexed
+// update that copies it onto the change included).
+func BenchmarkCommitLinks(b *testing.B) {
+	ctx := context.Background()
+	s := buildCache(b, 20_000, 0, 0)
+	defer s.Close()
+	ds, err := s.Load(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	const perPage = 100
+	links, pageNo := 0, 0
+	var elapsed time.Duration
+	for b.Loop() {
+		b.StopTimer()
+		p := sources.Page{Key: sources.Key{Source: domain.GitHub, Repo: "acme/repo-000", Stream: sources.Deployments}}
+		for i := range perPage {
+			c := &ds.Changes[(pageNo*perPage+i)%len(ds.Changes)]
+			p.Links = append(p.Links, sources.DeployLink{Source: c.Source, Repo: c.Repo, SHA: c.MergeSHA,
+				DeploymentID: fmt.Sprint(pageNo), DeployedAt: c.OpenedAt.Add(200*time.Hour - time.Duration(pageNo)*time.Second)})
+		}
+		pageNo++
+		b.StartTimer()
+		start := time.Now()
+		if err := s.Commit(ctx, p); err != nil {
+			b.Fatal(err)
+		}
+		elapsed += time.Since(start)
+		links += perPage
+	}
+	b.ReportMetric(float64(links)/elapsed.Seconds(), "links/s")
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/pace-dev/pace/domain"
@@ -24,6 +25,8 @@ import (
 //	            times (created, finished), result
 //	run:        format, source, repo, id, url, workflow, name, branch, sha,
 //	            actor, event, times (created, started, finished), result
+//
+// Ids, URLs and SHAs take the compact forms of compact.go.
 //
 // An activity's login ref is 0 for no login, 1 for the change's author and
 // 2+i for logins[i]: each login is written and interned once per change.
@@ -96,7 +99,7 @@ func packChange(p *packer, c *domain.Change) error {
 	p.str(string(c.Source))
 	p.str(c.Repo)
 	p.uint(uint64(c.Number))
-	p.str(c.URL)
+	p.url(c.URL, c.Repo, strconv.Itoa(c.Number))
 	p.str(c.Title)
 	p.str(c.Author)
 	var flags byte
@@ -107,7 +110,7 @@ func packChange(p *packer, c *domain.Change) error {
 	p.str(c.BaseBranch)
 	p.str(c.HeadBranch)
 	p.times(c.OpenedAt, c.ReadyAt, c.UpdatedAt, c.MergedAt, c.ClosedAt, c.FirstCommitAt, c.FirstReviewAt, c.ApprovedAt)
-	p.str(c.MergeSHA)
+	p.hexStr(c.MergeSHA)
 	p.uint(uint64(len(c.Labels)))
 	for _, l := range c.Labels {
 		p.str(l)
@@ -167,11 +170,11 @@ func packDeployment(p *packer, d *domain.Deployment) {
 	p.byte(bodyFormat)
 	p.str(string(d.Source))
 	p.str(d.Repo)
-	p.str(d.ID)
-	p.str(d.URL)
+	p.numStr(d.ID)
+	p.url(d.URL, d.Repo, d.ID)
 	p.str(d.Environment)
 	p.str(string(d.Tier))
-	p.str(d.SHA)
+	p.hexStr(d.SHA)
 	p.str(d.Ref)
 	p.times(d.CreatedAt, d.FinishedAt)
 	p.str(string(d.Result))
@@ -181,12 +184,12 @@ func packRun(p *packer, r *domain.Run) {
 	p.byte(bodyFormat)
 	p.str(string(r.Source))
 	p.str(r.Repo)
-	p.str(r.ID)
-	p.str(r.URL)
+	p.numStr(r.ID)
+	p.url(r.URL, r.Repo, r.ID)
 	p.str(r.Workflow)
 	p.str(r.Name)
 	p.str(r.Branch)
-	p.str(r.SHA)
+	p.hexStr(r.SHA)
 	p.str(r.Actor)
 	p.str(r.Event)
 	p.times(r.CreatedAt, r.StartedAt, r.FinishedAt)
@@ -198,11 +201,13 @@ func packRun(p *packer, r *domain.Run) {
 // labels, branches) are interned; strings unique to a row go to the arena;
 // activity and label slices are cut from large blocks.
 type decoder struct {
-	in     *interner
-	ar     arena
-	acts   []domain.Activity
-	strs   []string
-	logins []string // the current change's login table, reused
+	in      *interner
+	ar      arena
+	acts    []domain.Activity
+	strs    []string
+	logins  []string // the current change's login table, reused
+	scratch []byte   // a URL being rebuilt before it is interned
+	num     []byte   // a change's number in decimal, the key of its URL
 }
 
 // blockLen is how many activities or labels a block holds.
@@ -247,14 +252,15 @@ func (d *decoder) change(body []byte, c *domain.Change) error {
 	u := unpacker{b: body}
 	c.Source, c.Repo = d.header(&u)
 	c.Number = int(u.uint())
-	c.URL = d.ar.str(u.bytes())
+	d.num = strconv.AppendInt(d.num[:0], int64(c.Number), 10)
+	c.URL = unpackURL(d, &u, c.Repo, d.num)
 	c.Title = d.ar.str(u.bytes())
 	c.Author = d.in.str(u.bytes())
 	c.Draft = u.byte()&1 != 0
 	c.BaseBranch = d.in.str(u.bytes())
 	c.HeadBranch = d.in.str(u.bytes())
 	u.times(&c.OpenedAt, &c.ReadyAt, &c.UpdatedAt, &c.MergedAt, &c.ClosedAt, &c.FirstCommitAt, &c.FirstReviewAt, &c.ApprovedAt)
-	c.MergeSHA = d.ar.str(u.bytes())
+	c.MergeSHA = d.hexStr(&u)
 	if n := u.count(1); n > 0 {
 		c.Labels = d.labels(n)
 		for i := range c.Labels {
@@ -296,11 +302,11 @@ func (d *decoder) change(body []byte, c *domain.Change) error {
 func (d *decoder) deployment(body []byte, dep *domain.Deployment) error {
 	u := unpacker{b: body}
 	dep.Source, dep.Repo = d.header(&u)
-	dep.ID = d.ar.str(u.bytes())
-	dep.URL = d.ar.str(u.bytes())
+	dep.ID = d.numStr(&u)
+	dep.URL = unpackURL(d, &u, dep.Repo, dep.ID)
 	dep.Environment = d.in.str(u.bytes())
 	dep.Tier = d.in.tier(u.bytes())
-	dep.SHA = d.ar.str(u.bytes())
+	dep.SHA = d.hexStr(&u)
 	dep.Ref = d.in.str(u.bytes())
 	u.times(&dep.CreatedAt, &dep.FinishedAt)
 	dep.Result = d.in.result(u.bytes())
@@ -310,12 +316,12 @@ func (d *decoder) deployment(body []byte, dep *domain.Deployment) error {
 func (d *decoder) run(body []byte, r *domain.Run) error {
 	u := unpacker{b: body}
 	r.Source, r.Repo = d.header(&u)
-	r.ID = d.ar.str(u.bytes())
-	r.URL = d.ar.str(u.bytes())
+	r.ID = d.numStr(&u)
+	r.URL = unpackURL(d, &u, r.Repo, r.ID)
 	r.Workflow = d.in.str(u.bytes())
 	r.Name = d.ar.str(u.bytes())
 	r.Branch = d.in.str(u.bytes())
-	r.SHA = d.ar.str(u.bytes())
+	r.SHA = d.hexStr(&u)
 	r.Actor = d.in.str(u.bytes())
 	r.Event = d.in.str(u.bytes())
 	u.times(&r.CreatedAt, &r.StartedAt, &r.FinishedAt)

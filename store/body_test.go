@@ -3,6 +3,8 @@ package store
 import (
 	"errors"
 	"reflect"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -147,7 +149,7 @@ func FuzzChangeBody(f *testing.F) {
 		tm := func(k int64) time.Time { return fromUnix(base + k*step) }
 		c := domain.Change{Source: domain.GitHub, Repo: repo, Number: number, Title: title, Author: author,
 			Labels: []string{label, label + "2"}, Draft: draft, OpenedAt: tm(0), ReadyAt: tm(1), MergedAt: tm(2),
-			FirstCommitAt: tm(-1), MergeSHA: title,
+			FirstCommitAt: tm(-1), MergeSHA: title, URL: label + repo + login + strconv.Itoa(number),
 			Activity: []domain.Activity{
 				{Kind: domain.ActivityKind(kind), Login: login, At: tm(3)},
 				{Kind: domain.Commit, Login: author, At: tm(-2)},
@@ -179,4 +181,51 @@ func FuzzDecodeBody(f *testing.F) {
 		_ = d.deployment(b, &dep)
 		_ = d.run(b, &r)
 	})
+}
+
+// The compact forms give back every string exactly, compact or not.
+func TestCompactFormsRoundTrip(t *testing.T) {
+	shas := []string{"", "0123456789abcdef0123456789abcdef01234567", "ABCDEF", "abc", "zz", "00", "not a sha", "ü"}
+	ids := []string{"", "0", "7", "5000000001", "007", "-3", "1e3", "4611686018427387904", "deploy-7", " 1"}
+	urls := []struct{ url, repo, key string }{
+		{"https://github.com/acme/platform/pull/42", "acme/platform", "42"},
+		{"https://gitlab.com/acme/ml/fs/-/merge_requests/7", "acme/ml/fs", "7"},
+		{"https://github.com/acme/platform/deployments/production", "acme/platform", "981"},
+		{"https://github.com/acme/platform/actions/runs/42?x=1", "acme/platform", "42"},
+		{"https://example.com/acme/platform", "acme/platform", ""},
+		{"https://example.com/42", "acme/platform", "42"},
+		{"acme/platform42", "acme/platform", "42"},
+		{"", "acme/platform", "1"},
+		{"https://github.com/", "", "1"},
+	}
+	d := newDecoder()
+	for _, s := range shas {
+		var p packer
+		p.hexStr(s)
+		u := unpacker{b: p.b}
+		if got := d.hexStr(&u); got != s || u.done() != nil {
+			t.Errorf("hexStr %q came back as %q (%v)", s, got, u.err)
+		}
+	}
+	for _, s := range ids {
+		var p packer
+		p.numStr(s)
+		u := unpacker{b: p.b}
+		if got := d.numStr(&u); got != s || u.done() != nil {
+			t.Errorf("numStr %q came back as %q (%v)", s, got, u.err)
+		}
+	}
+	for _, c := range urls {
+		var p packer
+		p.url(c.url, c.repo, c.key)
+		u := unpacker{b: p.b}
+		if got := unpackURL(d, &u, c.repo, c.key); got != c.url || u.done() != nil {
+			t.Errorf("url %q came back as %q (%v)", c.url, got, u.err)
+		}
+		// A URL of the repo ending with the key keeps only the host and
+		// the middle part.
+		if c.repo != "" && strings.HasSuffix(c.url, "/"+c.key) && strings.HasPrefix(c.url, "https://") && len(p.b) > 40 {
+			t.Errorf("url %q took %d bytes: not compacted", c.url, len(p.b))
+		}
+	}
 }

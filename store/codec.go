@@ -49,12 +49,16 @@ func (u *unpacker) byte() byte {
 }
 
 func (u *unpacker) uint() uint64 {
-	// Most values (counts, lengths, indexes) fit in one byte.
-	if len(u.b) > 0 && u.b[0] < 0x80 {
-		v := u.b[0]
-		u.b = u.b[1:]
-		return uint64(v)
+	// Most values (counts, lengths, indexes) fit in one byte; this much
+	// is inlined, the rest is not.
+	if b := u.b; len(b) > 0 && b[0] < 0x80 {
+		u.b = b[1:]
+		return uint64(b[0])
 	}
+	return u.uintSlow()
+}
+
+func (u *unpacker) uintSlow() uint64 {
 	v, n := binary.Uvarint(u.b)
 	if n <= 0 {
 		u.fail()
@@ -82,12 +86,7 @@ func (u *unpacker) count(minSize int) int {
 
 // bytes reads a string's bytes; they alias the body, so the caller copies
 // or interns them.
-func (u *unpacker) bytes() []byte {
-	n := u.count(1)
-	v := u.b[:n:n]
-	u.b = u.b[n:]
-	return v
-}
+func (u *unpacker) bytes() []byte { return u.take(u.uint()) }
 
 // done checks that the whole body was read.
 func (u *unpacker) done() error {
@@ -111,13 +110,40 @@ func (a *arena) str(b []byte) string {
 	if len(b) == 0 {
 		return ""
 	}
-	if len(b) > cap(a.buf)-len(a.buf) {
-		if len(b) > arenaBlock/8 {
-			return string(b) // a huge title gets its own allocation
+	dst := a.reserve(len(b))
+	copy(dst, b)
+	return unsafe.String(&dst[0], len(dst))
+}
+
+// reserve returns n fresh bytes (n > 0) for the caller to fill once and
+// turn into a string with view.
+func (a *arena) reserve(n int) []byte {
+	if n > cap(a.buf)-len(a.buf) {
+		if n > arenaBlock/8 {
+			return make([]byte, n) // a huge title gets its own allocation
 		}
 		a.buf = make([]byte, 0, arenaBlock)
 	}
 	start := len(a.buf)
-	a.buf = append(a.buf, b...)
-	return unsafe.String(&a.buf[start], len(b))
+	a.buf = a.buf[:start+n]
+	return a.buf[start : start+n : start+n]
+}
+
+// view turns bytes from reserve, filled, into a string without a copy.
+func view(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(&b[0], len(b))
+}
+
+// take reads n raw bytes; they alias the body.
+func (u *unpacker) take(n uint64) []byte {
+	if n > uint64(len(u.b)) {
+		u.fail()
+		return nil
+	}
+	v := u.b[:n:n]
+	u.b = u.b[n:]
+	return v
 }

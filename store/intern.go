@@ -16,7 +16,8 @@ import (
 // map lookup's cost, which a million-row Load pays a couple of million times.
 type interner struct {
 	m    map[string]string
-	last [internSlots]string
+	last [internSlots]string // cache in front of m
+	seen [internSlots]string // recent's cache
 }
 
 // internSlots is the size of the interner's cache (a power of two).
@@ -40,6 +41,18 @@ func (in *interner) str(b []byte) string {
 	}
 	*slot = v
 	return v
+}
+
+// recent returns a string equal to b: one recently returned when the
+// cache still holds it, else a copy in ar. Unlike str it keeps no map,
+// so strings that never repeat (a URL with a query) cost no more than a
+// copy.
+func (in *interner) recent(b []byte, ar *arena) string {
+	slot := &in.seen[hashBytes(b)&(internSlots-1)]
+	if *slot != string(b) || len(b) == 0 {
+		*slot = ar.str(b)
+	}
+	return *slot
 }
 
 // hashBytes is a quick FNV-style hash, eight bytes at a time; it only
