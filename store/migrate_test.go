@@ -115,7 +115,7 @@ func TestFailedMigrationLeavesFileAsItWas(t *testing.T) {
 	broken := append(append([]migration{}, migrations...),
 		migration{sql: `CREATE TABLE extra (x INTEGER);`},
 		migration{sql: `CREATE TABLE broken (`})
-	err := migrate(ctx, s.db, broken)
+	_, err := migrate(ctx, s.db, broken)
 	if want := fmt.Sprintf("version %d", len(migrations)+2); err == nil || !strings.Contains(err.Error(), want) {
 		t.Fatalf("migrate with a broken step: err = %v, want it to name %s", err, want)
 	}

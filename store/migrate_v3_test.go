@@ -106,6 +106,10 @@ func TestMigrateV2File(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
+	// The rows the migration rewrote do not linger in the WAL.
+	if fi, err := os.Stat(path + "-wal"); err != nil || fi.Size() != 0 {
+		t.Errorf("WAL after the migration: %v, %v; want an empty file", fi.Size(), err)
+	}
 	var left int
 	if err := s.db.QueryRow(`SELECT count(*) FROM sqlite_schema WHERE name LIKE '%_v2' OR name = 'activities'`).Scan(&left); err != nil {
 		t.Fatal(err)

@@ -144,45 +144,45 @@ func checkVersion(version, objects, known int) error {
 	return nil
 }
 
-// migrate brings db to len(steps). It runs in one immediate transaction so
+// migrate brings db to len(steps) and returns the version it found. It runs in one immediate transaction so
 // two processes opening a fresh file at once do not both create tables: the
 // second waits, then sees the version the first wrote. A file with a higher
 // version than steps knows was written by a newer pace and is refused
 // untouched; a version-0 file that already has tables is not a pace cache.
-func migrate(ctx context.Context, db *sql.DB, steps []migration) error {
+func migrate(ctx context.Context, db *sql.DB, steps []migration) (from int, err error) {
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("begin migration: %w", err)
+		return 0, fmt.Errorf("begin migration: %w", err)
 	}
 	defer tx.Rollback()
 	var version int
 	if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
-		return fmt.Errorf("read schema version: %w", err)
+		return 0, fmt.Errorf("read schema version: %w", err)
 	}
 	var objects int
 	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_schema").Scan(&objects); err != nil {
-		return fmt.Errorf("inspect schema: %w", err)
+		return 0, fmt.Errorf("inspect schema: %w", err)
 	}
 	if err := checkVersion(version, objects, len(steps)); err != nil || version == len(steps) {
-		return err
+		return version, err
 	}
 	for v := version; v < len(steps); v++ {
 		if _, err := tx.ExecContext(ctx, steps[v].sql); err != nil {
-			return fmt.Errorf("migrate schema to version %d: %w", v+1, err)
+			return version, fmt.Errorf("migrate schema to version %d: %w", v+1, err)
 		}
 		if steps[v].run == nil {
 			continue
 		}
 		if err := steps[v].run(ctx, tx); err != nil {
-			return fmt.Errorf("migrate schema to version %d: %w", v+1, err)
+			return version, fmt.Errorf("migrate schema to version %d: %w", v+1, err)
 		}
 	}
 	// PRAGMA takes no bound parameters; the value is an int we control.
 	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", len(steps))); err != nil {
-		return fmt.Errorf("write schema version: %w", err)
+		return version, fmt.Errorf("write schema version: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("commit migration: %w", err)
+		return version, fmt.Errorf("commit migration: %w", err)
 	}
-	return nil
+	return version, nil
 }

@@ -79,9 +79,20 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	db.SetMaxOpenConns(maxConns)
 	db.SetMaxIdleConns(maxConns)
 	s := &Store{db: db, path: abs, minRange: minRange}
-	if err := retryBusy(ctx, func() error { return migrate(ctx, db, migrations) }); err != nil {
+	var from int
+	err = retryBusy(ctx, func() (err error) {
+		from, err = migrate(ctx, db, migrations)
+		return err
+	})
+	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("store: %s: %w", abs, err)
+	}
+	if from > 0 && from < len(migrations) {
+		// Migrating a file full of rows leaves them all in the WAL, which
+		// keeps its size on disk after the checkpoint; give the space back.
+		// Best effort: a reader in another process may keep it.
+		_, _ = db.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)")
 	}
 	return s, nil
 }
