@@ -258,7 +258,9 @@ func (d *decoder) change(body []byte, c *domain.Change) error {
 	c.Author = d.in.str(u.bytes())
 	c.Draft = u.byte()&1 != 0
 	c.BaseBranch = d.in.str(u.bytes())
-	c.HeadBranch = d.in.str(u.bytes())
+	// Head branches are mostly one per change: a map would hold them all
+	// for little sharing, so only recent repeats are shared.
+	c.HeadBranch = d.in.recent(u.bytes(), &d.ar)
 	u.times(&c.OpenedAt, &c.ReadyAt, &c.UpdatedAt, &c.MergedAt, &c.ClosedAt, &c.FirstCommitAt, &c.FirstReviewAt, &c.ApprovedAt)
 	c.MergeSHA = d.hexStr(&u)
 	if n := u.count(1); n > 0 {
