@@ -61,8 +61,10 @@ const exactDeploy = `
 		WHEN deploy_exact THEN deployment_id END`
 
 // writeLinks stores a page's links and applies each new earliest one to
-// its changes. A link without a SHA, repo or time violates the table's
-// checks and fails the page, like any other malformed item.
+// its changes. A link without a SHA or a time proves nothing a change can
+// use (GitLab gives a fast-forward merge no merge commit SHA), so it is
+// skipped; one without a source or repo violates the table's checks and
+// fails the page, like any other malformed item.
 func writeLinks(ctx context.Context, tx *sql.Tx, links []sources.DeployLink) error {
 	up, err := tx.PrepareContext(ctx, upsertLink)
 	if err != nil {
@@ -76,6 +78,9 @@ func writeLinks(ctx context.Context, tx *sql.Tx, links []sources.DeployLink) err
 	defer apply.Close()
 	for i := range links {
 		l := &links[i]
+		if l.SHA == "" || unix(l.DeployedAt) == 0 {
+			continue
+		}
 		res, err := up.ExecContext(ctx, string(l.Source), l.Repo, l.SHA, unix(l.DeployedAt), l.DeploymentID)
 		if err != nil {
 			return fmt.Errorf("deploy link %s %s %s: %w", l.Source, l.Repo, l.SHA, err)

@@ -157,6 +157,18 @@ func TestLinkRules(t *testing.T) {
 	wantDeploy(t, s, 4, mergedAt.Add(time.Hour), "unmerged")
 }
 
+// A link without a SHA or a time cannot date a change: it is skipped and
+// the rest of its page stored.
+func TestLinkWithoutSHAOrTimeSkipped(t *testing.T) {
+	s, _ := openTemp(t)
+	commit(t, s, sources.Page{Changes: []domain.Change{merged(1, "aaa", at(time.Hour))}})
+	commitLinks(t, s, link("", "no-sha", at(2*time.Hour)), link("aaa", "no-time", time.Time{}), link("aaa", "good", at(3*time.Hour)))
+	wantDeploy(t, s, 1, at(3*time.Hour), "good")
+	if n := countLinks(t, s); n != 1 {
+		t.Errorf("%d links stored, want 1", n)
+	}
+}
+
 // countLinks is how many deploy links are stored.
 func countLinks(t *testing.T, s *Store) int {
 	t.Helper()
@@ -180,11 +192,10 @@ func TestLinksAtomicWithPage(t *testing.T) {
 			Links:       []sources.DeployLink{link("aaa", "d1", at(2*time.Hour)), link("bbb", "d1", at(2*time.Hour))}}
 	}
 	spoilers := map[string]func(p *sources.Page){
-		"link without a SHA after good ones": func(p *sources.Page) {
-			p.Links = append(p.Links, link("", "d1", at(2*time.Hour)))
-		},
-		"link without a time": func(p *sources.Page) {
-			p.Links = append(p.Links, link("ccc", "d1", time.Time{}))
+		"link without a repo after good ones": func(p *sources.Page) {
+			bad := link("ccc", "d1", at(2*time.Hour))
+			bad.Repo = ""
+			p.Links = append(p.Links, bad)
 		},
 		"bad run before the links": func(p *sources.Page) {
 			p.Runs = []domain.Run{{Source: domain.GitHub, Repo: "acme/platform"}}
