@@ -31,8 +31,9 @@ import (
 // An activity's login ref is 0 for no login, 1 for the change's author and
 // 2+i for logins[i]: each login is written and interned once per change.
 // Its kind byte holds a kindCode in the low bits (0: the kind's text
-// follows) and noTime when its time is zero. An exact deployment is not in
-// the body: deploy links update it in its columns (see links.go).
+// follows) and noTime when its time is zero. The exact deployment is not
+// in the body: it lives in columns, the source's and the deploy link's side
+// by side, which commits update without rewriting the body (see links.go).
 
 // bodyFormat is the first byte of every body; a decoder meeting another
 // value refuses the row rather than misread it.

@@ -25,8 +25,11 @@ var errMoved = errors.New("cache changed between the lanes' snapshots")
 // Load reads the whole cache into a Dataset (with the sources' statuses).
 // Derived fields (Category, Team, Bot, Deployment.Teams, a fallback
 // DeployedAt) are left for domain.Prepare. Repeated strings (repos, logins,
-// labels, branches) share one copy per lane. Changes come in the order they
-// were first stored; deployments and runs ordered by (source, repo, id).
+// labels, base branches, workflows) share one copy per lane; head branches
+// and URLs without an id share one when they repeat from row to row.
+// Changes come in the order they were first stored; deployments and runs
+// ordered by (source, repo, id). A change's exact deployment is the
+// earlier of the source's and its deploy link's (see Commit).
 //
 // The tables are read in parallel lanes, one connection and read
 // transaction each: the driver's per-value cost, not SQLite, bounds a load,
