@@ -12,6 +12,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -20,6 +21,8 @@ import (
 	"github.com/pace-dev/pace/demo"
 	"github.com/pace-dev/pace/domain"
 	"github.com/pace-dev/pace/sources"
+	"github.com/pace-dev/pace/sources/github"
+	"github.com/pace-dev/pace/sources/gitlab"
 	"github.com/pace-dev/pace/store"
 )
 
@@ -62,7 +65,7 @@ func Build(ctx context.Context, dir string, now time.Time, scale int) (*Fixture,
 		return nil, err
 	}
 	defer st.Close()
-	for _, p := range Pages(ds, PageSize) {
+	for _, p := range Pages(ds, s, PageSize) {
 		if err := st.Commit(ctx, p); err != nil {
 			return nil, err
 		}
@@ -83,13 +86,18 @@ func Build(ctx context.Context, dir string, now time.Time, scale int) (*Fixture,
 	return f, st.Close()
 }
 
-// Pages splits a dataset into the pages a sync would commit: one stream per
-// (source, repo) for changes and deployments, one per (source, repo,
-// workflow) for GitHub runs (as the GitHub source keys them), size items a
-// page, oldest first, each page's cursor at its newest item. Exact deploy
-// containment travels twice, as the sources send it: on the change and as
-// a link committed with the deployment that shipped it.
-func Pages(ds *domain.Dataset, size int) []sources.Page {
+// Pages splits a dataset into the pages `pace sync` would commit with
+// settings s: one stream per (source, repo) for changes and deployments,
+// and for runs the stream each source keys them by (GitHub: one per
+// workflow file; GitLab: one per set of pipeline rules), size items a
+// page, oldest first, each page's cursor at its newest item. Runs the
+// sources never fetch are left out, as a sync leaves them (GitHub reads
+// only the experiment and deploy workflows, GitLab only the pipelines the
+// experiment rules or deploy names select): the demo has plain CI runs
+// that no cache would hold. Exact deploy containment travels twice, as
+// the sources send it: on the change and as a link committed with the
+// deployment that shipped it.
+func Pages(ds *domain.Dataset, s domain.Settings, size int) []sources.Page {
 	type group struct {
 		key   sources.Key
 		items []int
@@ -113,13 +121,17 @@ func Pages(ds *domain.Dataset, size int) []sources.Page {
 		d := &ds.Deployments[i]
 		add(sources.Key{Source: d.Source, Repo: d.Repo, Stream: sources.Deployments}, i)
 	}
+	workflows := append(slices.Clone(s.Experiments.Workflows), s.DeployWorkflows...)
+	pipelines := gitlab.RunsStream(gitlab.Options{PipelineRef: s.Experiments.PipelineRef,
+		PipelineName: s.Experiments.PipelineName, DeployPipelines: s.DeployWorkflows})
 	for i := range ds.Runs {
 		r := &ds.Runs[i]
-		stream := sources.Runs
-		if r.Source == domain.GitHub {
-			stream = sources.Stream(string(sources.Runs) + ":" + r.Workflow)
+		switch {
+		case r.Source == domain.GitHub && slices.Contains(workflows, r.Workflow):
+			add(sources.Key{Source: r.Source, Repo: r.Repo, Stream: github.RunsStream(r.Workflow)}, i)
+		case r.Source == domain.GitLab && wantPipeline(s, r.Branch, r.Name):
+			add(sources.Key{Source: r.Source, Repo: r.Repo, Stream: pipelines}, i)
 		}
-		add(sources.Key{Source: r.Source, Repo: r.Repo, Stream: stream}, i)
 	}
 	links := linksByDeployment(ds)
 
@@ -159,6 +171,16 @@ func Pages(ds *domain.Dataset, size int) []sources.Page {
 		}
 	}
 	return out
+}
+
+// wantPipeline is the GitLab source's rule for the pipelines it reads in
+// full: an experiment run by the pipeline rules, or a deploy pipeline by
+// name.
+func wantPipeline(s domain.Settings, ref, name string) bool {
+	if s.Experiments.PipelineSelected(ref, name) {
+		return true
+	}
+	return name != "" && (slices.Contains(s.DeployWorkflows, name) || slices.Contains(s.DeployWorkflows, path.Base(name)))
 }
 
 // linksByDeployment is the exact containment the demo knows, as deploy

@@ -3,6 +3,7 @@ package bench
 import (
 	"bytes"
 	"context"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -19,7 +20,8 @@ var fixedNow = time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
 
 // TestFixtureIsTheDemo checks that the cache and config a benchmark runs
 // pace on compute the same organisation as the demo itself: the snapshot
-// JSON of both is identical, so the figures measure the demo's real shape.
+// JSON of both is identical, so the figures measure the demo's real shape,
+// and the runs a sync would not have fetched (plain CI) change nothing.
 func TestFixtureIsTheDemo(t *testing.T) {
 	ctx := context.Background()
 	f, err := Build(ctx, t.TempDir(), fixedNow, 1)
@@ -40,14 +42,18 @@ func TestFixtureIsTheDemo(t *testing.T) {
 		t.Fatal(err)
 	}
 	want, ws := demo.Generate(fixedNow, 1)
+	runs := wantedRuns(want, ws)
 	if got.Org != want.Org || len(got.Changes) != len(want.Changes) || len(got.Deployments) != len(want.Deployments) ||
-		len(got.Runs) != len(want.Runs) || len(got.Sources) != len(want.Sources) {
-		t.Fatalf("cache holds org %q, %d changes, %d deployments, %d runs, %d sources; demo %q, %d, %d, %d, %d",
+		len(got.Runs) != runs || len(got.Sources) != len(want.Sources) {
+		t.Fatalf("cache holds org %q, %d changes, %d deployments, %d runs, %d sources; demo %q, %d, %d, %d (of %d runs), %d",
 			got.Org, len(got.Changes), len(got.Deployments), len(got.Runs), len(got.Sources),
-			want.Org, len(want.Changes), len(want.Deployments), len(want.Runs), len(want.Sources))
+			want.Org, len(want.Changes), len(want.Deployments), runs, len(want.Runs), len(want.Sources))
 	}
-	if n := rows(want); f.Rows != n {
-		t.Errorf("fixture counts %d rows, the demo has %d", f.Rows, n)
+	if runs == 0 || runs == len(want.Runs) {
+		t.Errorf("a sync would keep %d of the demo's %d runs: the test no longer shows that the others do not count", runs, len(want.Runs))
+	}
+	if n := rows(got); f.Rows != n {
+		t.Errorf("fixture counts %d rows, the cache holds %d", f.Rows, n)
 	}
 	gs := cfg.Settings()
 	if len(gs.Teams) != len(ws.Teams) || gs.Window != ws.Window || len(gs.Guardrails) != len(ws.Guardrails) {
@@ -67,9 +73,9 @@ func TestFixtureIsTheDemo(t *testing.T) {
 // within the size, one stream per (source, repo, stream) and cursors that
 // never go back within a stream.
 func TestPagesKeepEveryItemOnce(t *testing.T) {
-	ds, _ := demo.Generate(fixedNow, 2)
+	ds, s := demo.Generate(fixedNow, 2)
 	const size = 100
-	pages := Pages(ds, size)
+	pages := Pages(ds, s, size)
 	var changes, deps, runs int
 	last := map[string]time.Time{}
 	for _, p := range pages {
@@ -85,6 +91,11 @@ func TestPagesKeepEveryItemOnce(t *testing.T) {
 				t.Fatalf("change %s in page %+v", c.Key(), p.Key)
 			}
 		}
+		for _, r := range p.Runs {
+			if r.Repo != p.Key.Repo || r.Source != p.Key.Source || !wanted(s, &r) {
+				t.Fatalf("run %s %s %q in page %+v", r.Source, r.Repo, r.Workflow, p.Key)
+			}
+		}
 		k := string(p.Key.Source) + " " + p.Key.Repo + " " + string(p.Key.Stream)
 		if p.Cursor.Since.Before(last[k]) {
 			t.Errorf("%s: cursor goes back from %v to %v", k, last[k], p.Cursor.Since)
@@ -94,13 +105,33 @@ func TestPagesKeepEveryItemOnce(t *testing.T) {
 		deps += len(p.Deployments)
 		runs += len(p.Runs)
 	}
-	if changes != len(ds.Changes) || deps != len(ds.Deployments) || runs != len(ds.Runs) {
-		t.Errorf("pages hold %d changes, %d deployments, %d runs; dataset %d, %d, %d",
-			changes, deps, runs, len(ds.Changes), len(ds.Deployments), len(ds.Runs))
+	if want := wantedRuns(ds, s); changes != len(ds.Changes) || deps != len(ds.Deployments) || runs != want {
+		t.Errorf("pages hold %d changes, %d deployments, %d runs; dataset %d, %d, %d (of %d runs)",
+			changes, deps, runs, len(ds.Changes), len(ds.Deployments), want, len(ds.Runs))
 	}
 	if len(last) < 20 {
 		t.Errorf("only %d streams at scale 2", len(last))
 	}
+}
+
+// wanted is whether a sync fetches r: written from the sources' rules
+// (GitHub: the workflow files configured; GitLab: the pipelines the
+// experiment rules select or the deploy names list), not from Pages.
+func wanted(s domain.Settings, r *domain.Run) bool {
+	if r.Source == domain.GitHub {
+		return slices.Contains(s.Experiments.Workflows, r.Workflow) || slices.Contains(s.DeployWorkflows, r.Workflow)
+	}
+	return s.Experiments.PipelineSelected(r.Branch, r.Name) || slices.Contains(s.DeployWorkflows, r.Name)
+}
+
+func wantedRuns(ds *domain.Dataset, s domain.Settings) int {
+	n := 0
+	for i := range ds.Runs {
+		if wanted(s, &ds.Runs[i]) {
+			n++
+		}
+	}
+	return n
 }
 
 func rows(ds *domain.Dataset) int {
