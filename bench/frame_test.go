@@ -40,21 +40,21 @@ var escapes = regexp.MustCompile(`\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(\x0
 // and waits for the process to end.
 func benchFirstFrame(b *testing.B, f *Fixture, bins binaries) {
 	var walls []time.Duration
-	var rssKiB int64
+	var runs []usage
 	for b.Loop() {
 		rssFile := filepath.Join(b.TempDir(), "rss")
 		d, err := firstFrame(f, bins.command(rssFile, "--config", f.Config, "--cache", f.Cache, "--now", f.Now.Format(time.RFC3339)))
 		if err != nil {
 			b.Fatal(err)
 		}
-		rss, err := readRSS(rssFile)
+		u, err := readUsage(rssFile)
 		if err != nil {
 			b.Fatal(err)
 		}
 		walls = append(walls, d)
-		rssKiB = max(rssKiB, rss)
+		runs = append(runs, u)
 	}
-	reportProcess(b, walls, rssKiB)
+	reportProcess(b, walls, runs)
 }
 
 // firstFrame runs the dashboard command once and returns the time to its

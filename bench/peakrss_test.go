@@ -32,11 +32,11 @@ func TestPeakRSSIsTheChilds(t *testing.T) {
 		if out, err := exec.Command(bins.peakrss, file, "sh", "-c", script).CombinedOutput(); err != nil {
 			t.Fatalf("peakrss sh -c %q: %v\n%s", script, err, out)
 		}
-		kib, err := readRSS(file)
+		u, err := readUsage(file)
 		if err != nil {
 			t.Fatal(err)
 		}
-		return kib
+		return u.rssKiB
 	}
 	idle := measure("true")
 	busy := measure(`x=$(head -c 67108864 /dev/zero | tr '\0' a); test ${#x} -eq 67108864`)
