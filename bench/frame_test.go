@@ -137,3 +137,12 @@ func tail(b []byte) string {
 	}
 	return string(b)
 }
+
+// TestEscapesLeaveTheText checks the marker search sees through styling:
+// colours, cursor moves and an OSC title around and inside the words.
+func TestEscapesLeaveTheText(t *testing.T) {
+	in := []byte("\x1b[?1049h\x1b]2;pace\x07\x1b[1;1H\x1b[38;5;12mFraud\x1b[0m ML\x1b[K \x1b]11;rgb:0000/0000/0000\x1b\\2.6d")
+	if got, want := string(escapes.ReplaceAll(in, nil)), "Fraud ML 2.6d"; got != want {
+		t.Errorf("stripped %q, want %q", got, want)
+	}
+}
