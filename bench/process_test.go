@@ -169,7 +169,8 @@ func benchSnapshot(b *testing.B, f *Fixture, bins binaries) {
 }
 
 // reportProcess reports a process benchmark: the median wall time (the
-// shared machine's neighbours make the mean noisy) and the slowest, the
+// shared machine's neighbours make the mean noisy), the fastest and the
+// slowest, the
 // median CPU time (what the process itself needed; less sensitive to the
 // neighbours than wall time) and the largest peak RSS.
 func reportProcess(b *testing.B, walls []time.Duration, runs []usage) {
@@ -181,6 +182,7 @@ func reportProcess(b *testing.B, walls []time.Duration, runs []usage) {
 	}
 	ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 	b.ReportMetric(ms(median(walls)), "median-ms")
+	b.ReportMetric(ms(slices.Min(walls)), "min-ms")
 	b.ReportMetric(ms(slices.Max(walls)), "max-ms")
 	b.ReportMetric(ms(median(cpus)), "cpu-ms")
 	b.ReportMetric(float64(rss)/1024, "peak-rss-MB")
