@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/pace-dev/pace/config"
@@ -54,7 +56,51 @@ func (a *app) loadWorkspace(demoMode bool) (*workspace, error) {
 	if err != nil {
 		return nil, usageErr(err)
 	}
-	return &workspace{settings: cfg.Settings(), cfg: cfg, now: now, cache: cache}, nil
+	ws := &workspace{settings: cfg.Settings(), cfg: cfg, now: now, cache: cache}
+	if err := ws.addTeamMembers(context.Background()); err != nil {
+		return nil, err
+	}
+	return ws, nil
+}
+
+// addTeamMembers adds to each team with a github_team the members the last
+// sync read for it from the cache (none before a first sync).
+func (w *workspace) addTeamMembers(ctx context.Context) error {
+	hasTeam := false
+	for _, t := range w.cfg.Teams {
+		hasTeam = hasTeam || t.GitHubTeam != ""
+	}
+	if !hasTeam {
+		return nil
+	}
+	if _, err := os.Stat(w.cache); errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	st, err := store.Open(ctx, w.cache)
+	if err != nil {
+		return fmt.Errorf("open cache: %w", err)
+	}
+	defer st.Close()
+	listed, err := st.TeamMembers(ctx)
+	if err != nil {
+		return err
+	}
+	for _, t := range w.cfg.Teams {
+		i := slices.IndexFunc(w.settings.Teams, func(x domain.Team) bool { return x.Name == t.Name })
+		if t.GitHubTeam == "" || i < 0 {
+			continue
+		}
+		team := &w.settings.Teams[i]
+		for _, login := range listed[teamKey(t.GitHubTeam)] {
+			m := domain.Member{Source: domain.GitHub, Login: login}
+			if !slices.ContainsFunc(team.Members, func(x domain.Member) bool {
+				return strings.EqualFold(x.Login, login) && (x.Source == "" || x.Source == domain.GitHub)
+			}) {
+				team.Members = append(team.Members, m)
+			}
+		}
+	}
+	return nil
 }
 
 // dataset returns the data to show: the demo organisation, or the cache.

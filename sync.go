@@ -81,7 +81,7 @@ func (a *app) syncAll(ctx context.Context, ws *workspace, req syncRequest, progr
 		if err != nil {
 			authErrs = append(authErrs, err)
 		} else {
-			sum, err := github.Sync(ctx, github.Options{
+			o := github.Options{
 				BaseURL:    cfg.GitHub.BaseURL,
 				Token:      token,
 				Repos:      cfg.GitHub.Repos,
@@ -92,10 +92,15 @@ func (a *app) syncAll(ctx context.Context, ws *workspace, req syncRequest, progr
 				Production: ws.settings.Production,
 				HTTPClient: a.httpClient,
 				Now:        now,
-			}, st, progress)
+			}
+			sum, err := github.Sync(ctx, o, st, progress)
 			var ae *github.AuthError
-			if err := record("github", sum.Items(), sum.Requests, sum.Errors(), err, errors.As(err, &ae)); err != nil {
+			isAuth := errors.As(err, &ae)
+			if err := record("github", sum.Items(), sum.Requests, sum.Errors(), err, isAuth); err != nil {
 				return out, err
+			}
+			if !isAuth {
+				out.failures = append(out.failures, syncGitHubTeams(ctx, cfg, o, st, progress)...)
 			}
 		}
 	}
@@ -132,6 +137,32 @@ func (a *app) syncAll(ctx context.Context, ws *workspace, req syncRequest, progr
 	}
 	return out, nil
 }
+
+// syncGitHubTeams reads the members of every team's github_team into the
+// cache, where loadWorkspace finds them; it returns one line per failure.
+func syncGitHubTeams(ctx context.Context, cfg *config.Config, o github.Options, st *store.Store, progress sources.ProgressFunc) []string {
+	var failures []string
+	for _, t := range cfg.Teams {
+		if t.GitHubTeam == "" {
+			continue
+		}
+		logins, err := github.TeamMembers(ctx, o, t.GitHubTeam)
+		if err == nil {
+			err = st.SetTeamMembers(ctx, teamKey(t.GitHubTeam), logins)
+		}
+		p := sources.Progress{Source: domain.GitHub, Repo: "team:" + t.GitHubTeam, Stream: "members", Items: len(logins), Done: true, Err: err}
+		if err != nil {
+			failures = append(failures, fmt.Sprintf("github: team %s (github_team of %s): %v", t.GitHubTeam, t.Name, err))
+		}
+		if progress != nil {
+			progress(p)
+		}
+	}
+	return failures
+}
+
+// teamKey is the cache key of a GitHub team's member list.
+func teamKey(githubTeam string) string { return "github:" + strings.ToLower(githubTeam) }
 
 // syncNow is a sync's clock: the real one, or with --now one that starts
 // there and advances with real time, so rate-limit countdowns still move.

@@ -180,3 +180,49 @@ func TestSyncNothingConfigured(t *testing.T) {
 		t.Errorf("exit %d, stderr %q", code, errs)
 	}
 }
+
+// A team given only by its github_team gets its members from the API at
+// sync time; snapshots read them from the cache, offline.
+func TestGitHubTeamMembersFromTheCache(t *testing.T) {
+	e := newSyncEnv(t)
+	e.srv.AddTeam("acme/core", "alice", "bob", "carol")
+	cfg, err := os.ReadFile(e.config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	withTeam := strings.Replace(string(cfg), "  - name: Core\n    repos: [acme/repo-00]\n", "  - name: Core\n    github_team: acme/core\n", 1)
+	if withTeam == string(cfg) {
+		t.Fatal("config template changed; update this test")
+	}
+	if err := os.WriteFile(e.config, []byte(withTeam), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errs := e.pace(t, "sync"); code != 0 || !strings.Contains(out, "team:acme/core members") {
+		t.Fatalf("sync: exit %d\n%s\n%s", code, out, errs)
+	}
+	_, out, _ := e.pace(t, "snapshot", "--format", "csv")
+	authors := map[string]bool{}
+	for _, line := range strings.Split(out, "\n") {
+		f := strings.Split(line, ",")
+		if len(f) > 6 && f[6] == "Core" {
+			authors[f[5]] = true
+		}
+	}
+	if len(authors) == 0 {
+		t.Fatal("no change belongs to Core: its github_team members were not used")
+	}
+	for a := range authors {
+		if a != "alice" && a != "bob" && a != "carol" {
+			t.Errorf("Core holds a change by %q, who is not in acme/core", a)
+		}
+	}
+
+	e.srv.AddTeam("acme/core", "dave")
+	if code, _, errs := e.pace(t, "sync"); code != 0 {
+		t.Fatalf("second sync: %s", errs)
+	}
+	_, out, _ = e.pace(t, "snapshot", "--format", "csv")
+	if !strings.Contains(out, ",dave,Core,") {
+		t.Error("a member added to the GitHub team is not in Core after the next sync")
+	}
+}
