@@ -52,6 +52,9 @@ type app struct {
 	clock  func() time.Time
 	// httpClient is the client sources use; nil means their defaults.
 	httpClient *http.Client
+	// sleep is how sources wait (backoff, rate-limit pauses); nil means a
+	// real timer. Tests make it instant.
+	sleep func(ctx context.Context, d time.Duration) error
 
 	// global flags
 	configPath string

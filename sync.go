@@ -92,6 +92,7 @@ func (a *app) syncAll(ctx context.Context, ws *workspace, req syncRequest, progr
 				Production: ws.settings.Production,
 				HTTPClient: a.httpClient,
 				Now:        now,
+				Sleep:      a.sleep,
 			}
 			sum, err := github.Sync(ctx, o, st, progress)
 			var ae *github.AuthError
@@ -125,6 +126,7 @@ func (a *app) syncAll(ctx context.Context, ws *workspace, req syncRequest, progr
 				Production:      ws.settings.Production,
 				HTTPClient:      a.httpClient,
 				Now:             now,
+				Sleep:           a.sleep,
 			}, st, progress)
 			var ae *gitlab.AuthError
 			if err := record("gitlab", sum.Items(), sum.Requests, sum.Errors(), err, errors.As(err, &ae)); err != nil {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/pace-dev/pace/sources/github/fakegh"
+	"github.com/pace-dev/pace/sources/gitlab/fakegl"
 )
 
 const fakeToken = "ghp_pacee2eTOKENnotReal0123456789abcdef"
@@ -19,6 +20,7 @@ const fakeToken = "ghp_pacee2eTOKENnotReal0123456789abcdef"
 // pointing at it.
 type syncEnv struct {
 	srv    *fakegh.Server
+	gl     *fakegl.Server // when the env is GitLab's
 	config string
 	cache  string
 }
@@ -31,7 +33,7 @@ func newSyncEnv(t *testing.T, extraRepos ...string) *syncEnv {
 		t.Fatal(err)
 	}
 	t.Cleanup(srv.Close)
-	for _, r := range fakegh.Generate(fakegh.GenSpec{Repos: 2, Changes: 60, Runs: 40, Deployments: 20,
+	for _, r := range fakegh.Generate(fakegh.GenSpec{Repos: 2, Changes: 150, Runs: 40, Deployments: 20,
 		Workflows: []string{"train.yml", "deploy.yml"}, End: end.Add(-time.Hour), Seed: 7}) {
 		srv.AddRepo(r)
 	}
