@@ -2,16 +2,15 @@ package github
 
 import (
 	"context"
-	"net"
 	"net/http"
 	"net/url"
-	"time"
 
 	gh "github.com/google/go-github/v60/github"
 	"github.com/shurcooL/githubv4"
 
 	"github.com/pace-dev/pace/domain"
 	"github.com/pace-dev/pace/sources"
+	"github.com/pace-dev/pace/sources/internal/syncx"
 )
 
 // client holds the two API clients over one transport, and what a sync
@@ -21,21 +20,13 @@ type client struct {
 	rest     *gh.Client
 	gql      *githubv4.Client
 	tr       *transport
-	red      redactor
+	red      syncx.Redactor
 	progress sources.ProgressFunc
 }
 
-// streamKey carries the repo and stream a request belongs to, so that the
-// transport's pauses and retries are reported against them.
-type streamKey struct{}
-
-type streamInfo struct {
-	repo   string
-	stream sources.Stream
-}
-
+// withStream tags ctx with the repo and stream its requests serve.
 func withStream(ctx context.Context, repo string, st sources.Stream) context.Context {
-	return context.WithValue(ctx, streamKey{}, streamInfo{repo, st})
+	return syncx.WithStream(ctx, repo, st)
 }
 
 // newClient validates o and builds the clients.
@@ -48,21 +39,9 @@ func newClient(o Options, progress sources.ProgressFunc) (*client, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &client{o: o, red: redactor{secret: o.Token}, progress: progress}
+	c := &client{o: o, red: newRedactor(o.Token), progress: progress}
 
-	var base http.RoundTripper = defaultTransport(o.Concurrency)
-	timeout := 60 * time.Second
-	var checkRedirect func(*http.Request, []*http.Request) error
-	if hc := o.HTTPClient; hc != nil {
-		base = http.DefaultTransport
-		if hc.Transport != nil {
-			base = hc.Transport
-		}
-		if hc.Timeout > 0 {
-			timeout = hc.Timeout
-		}
-		checkRedirect = hc.CheckRedirect
-	}
+	base, timeout, checkRedirect := syncx.HTTPBase(o.HTTPClient, o.Concurrency)
 	c.tr = &transport{
 		base: base, scheme: u.Scheme, host: u.Host, token: o.Token,
 		attemptTimeout: timeout, maxRetries: o.MaxRetries,
@@ -84,47 +63,19 @@ func newClient(o Options, progress sources.ProgressFunc) (*client, error) {
 	return c, nil
 }
 
-// defaultTransport is http.DefaultTransport with timeouts on every phase
-// before the body, sized for the per-host concurrency.
-func defaultTransport(concurrency int) *http.Transport {
-	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.DialContext = (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext
-	t.TLSHandshakeTimeout = 10 * time.Second
-	t.ResponseHeaderTimeout = 60 * time.Second
-	t.MaxIdleConnsPerHost = concurrency
-	return t
-}
-
 // report sends a progress report, tagged with the repo and stream of ctx,
 // its text scrubbed of the token.
 func (c *client) report(ctx context.Context, p sources.Progress) {
-	if c.progress == nil {
-		return
+	syncx.Reporter{Source: domain.GitHub, Progress: c.progress, Red: c.red, Budget: c.streamBudget}.Report(ctx, p)
+}
+
+// streamBudget is the budget a stream spends: GraphQL for changes and
+// deployments, core for runs and the rest.
+func (c *client) streamBudget(st sources.Stream) (remaining, limit int) {
+	if st == sources.Changes || st == sources.Deployments {
+		return c.budget("graphql")
 	}
-	if si, ok := ctx.Value(streamKey{}).(streamInfo); ok {
-		if p.Repo == "" {
-			p.Repo = si.repo
-		}
-		if p.Stream == "" {
-			p.Stream = si.stream
-		}
-	}
-	if p.Source == "" {
-		p.Source = domain.GitHub
-	}
-	if p.Remaining == 0 && p.Limit == 0 {
-		// Not filled in by the caller: the budget the stream spends.
-		res := "core"
-		if p.Stream == sources.Changes || p.Stream == sources.Deployments {
-			res = "graphql"
-		}
-		p.Remaining, p.Limit = c.budget(res)
-	}
-	p.Message = c.red.scrub(p.Message)
-	if p.Err != nil {
-		p.Err = c.red.streamErr(p.Repo, p.Stream, p.Err)
-	}
-	c.progress(p)
+	return c.budget("core")
 }
 
 // budget returns the known budget of a resource for a progress report.

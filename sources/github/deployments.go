@@ -12,6 +12,7 @@ import (
 
 	"github.com/pace-dev/pace/domain"
 	"github.com/pace-dev/pace/sources"
+	"github.com/pace-dev/pace/sources/internal/syncx"
 )
 
 // holdFor is how long an unfinished deployment or run holds its stream's
@@ -109,7 +110,7 @@ func (c *client) syncDeployments(ctx context.Context, r repoRef, sink sources.Si
 	compares := 0
 	for _, pair := range c.pairs(fresh, older, cur.Since) {
 		shas, err := c.compare(ctx, r, pair.prev.SHA, pair.next.SHA)
-		if st := statusOf(err); st == http.StatusNotFound || st == http.StatusUnprocessableEntity {
+		if st := syncx.StatusOf(err); st == http.StatusNotFound || st == http.StatusUnprocessableEntity {
 			// A SHA gone from the repo (force-push, deleted branch) or unrelated
 			// histories: containment is unknown for this pair, and its changes
 			// fall back to domain's rule. Not a failure of the stream.

@@ -9,7 +9,6 @@ package github
 import (
 	"context"
 	"fmt"
-	"net"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -17,6 +16,7 @@ import (
 	"time"
 
 	"github.com/pace-dev/pace/domain"
+	"github.com/pace-dev/pace/sources/internal/syncx"
 )
 
 // DefaultBaseURL is github.com's REST API root.
@@ -75,7 +75,7 @@ func (o Options) withDefaults() (Options, error) {
 		o.Now = time.Now
 	}
 	if o.Sleep == nil {
-		o.Sleep = sleepCtx
+		o.Sleep = syncx.SleepCtx
 	}
 	if o.Concurrency <= 0 {
 		o.Concurrency = 4
@@ -103,26 +103,10 @@ func (o Options) withDefaults() (Options, error) {
 	return o, nil
 }
 
-// apiURL parses a base URL and refuses plain http to anything but loopback,
-// so a token never crosses the network in clear text.
+// apiURL parses a base URL and refuses plain http to anything but
+// loopback, so a token never crosses the network in clear text.
 func apiURL(base string) (*url.URL, error) {
-	u, err := url.Parse(base)
-	if err != nil || u.Host == "" {
-		return nil, fmt.Errorf("github: base_url %q: want https://api.github.com or https://HOST/api/v3", base)
-	}
-	switch u.Scheme {
-	case "https":
-	case "http":
-		if !isLoopback(u.Hostname()) {
-			return nil, fmt.Errorf("github: base_url %q: http:// is accepted for loopback hosts only; use https://", base)
-		}
-	default:
-		return nil, fmt.Errorf("github: base_url %q: scheme must be https", base)
-	}
-	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
-		return nil, fmt.Errorf("github: base_url %q: no user info, query or fragment allowed", base)
-	}
-	return u, nil
+	return syncx.ParseBaseURL("github", base, "https://api.github.com or https://HOST/api/v3")
 }
 
 // graphqlURL derives the GraphQL endpoint from the REST base URL:
@@ -141,15 +125,6 @@ func graphqlURL(base string) string {
 	}
 }
 
-// isLoopback reports whether host names this machine.
-func isLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
-
 // splitRepo splits "owner/name".
 func splitRepo(full string) (owner, name string, err error) {
 	owner, name, ok := strings.Cut(full, "/")
@@ -157,19 +132,4 @@ func splitRepo(full string) (owner, name string, err error) {
 		return "", "", fmt.Errorf("github: repo %q: want owner/name", full)
 	}
 	return owner, name, nil
-}
-
-// sleepCtx waits d or until ctx is done.
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }

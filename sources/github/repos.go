@@ -8,6 +8,7 @@ import (
 	gh "github.com/google/go-github/v60/github"
 
 	"github.com/pace-dev/pace/sources"
+	"github.com/pace-dev/pace/sources/internal/syncx"
 )
 
 // orgRepos lists the non-archived, enabled repos of an org ("owner/name").
@@ -51,12 +52,12 @@ func TeamMembers(ctx context.Context, o Options, team string) ([]string, error) 
 		users, resp, err := c.rest.Teams.ListTeamMembersBySlug(ctx, org, slug, opts)
 		if err != nil {
 			switch {
-			case isUnauthorized(err):
-				return nil, &AuthError{msg: "GitHub rejected the token (401): " + ScopesHelp}
+			case syncx.IsUnauthorized(err):
+				return nil, syncx.NewAuthError("GitHub rejected the token (401): " + ScopesHelp)
 			case isNotFound(err):
 				return nil, fmt.Errorf("github team %s: not found or no access (the token needs read:org)", team)
 			}
-			return nil, c.red.streamErr("team:"+team, sources.Stream("members"), err)
+			return nil, c.red.StreamErr("team:"+team, sources.Stream("members"), err)
 		}
 		for _, u := range users {
 			out = append(out, u.GetLogin())

@@ -1,88 +1,36 @@
 package gitlab
 
 import (
-	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"net"
 	"net/http"
-	"net/url"
 	"strings"
-	"unicode/utf8"
 
-	"github.com/pace-dev/pace/sources"
+	"github.com/pace-dev/pace/domain"
+	"github.com/pace-dev/pace/sources/internal/syncx"
 )
 
 // HTTPError is GitLab's final answer to a request that did not succeed
 // (after the retries the status allows). A 304 is one too: client-go
 // would surface it as a bare io.EOF from decoding an empty body, which
 // reads like a dropped connection; pace never asks conditionally, so a
-// 304 (from a proxy) is reported as what it is.
-type HTTPError struct {
-	Status  int
-	Message string // GitLab's message, token removed, at most 200 characters
-	Path    string // request path, for the error text
-}
-
-// Error says the status, GitLab's message and the path.
-func (e *HTTPError) Error() string {
-	msg := e.Message
-	if msg == "" {
-		msg = http.StatusText(e.Status)
-	}
-	return fmt.Sprintf("%d %s (%s)", e.Status, msg, e.Path)
-}
+// 304 (from a proxy) is reported as what it is. Resource stays empty.
+type HTTPError = syncx.HTTPError
 
 // StreamError is a failure of one stream of one project; the sync goes on
 // with the others. Its text never contains the token.
-type StreamError struct {
-	Repo   string
-	Stream sources.Stream
-	msg    string
-	err    error
-}
-
-// Error says the project, the stream and what went wrong.
-func (e *StreamError) Error() string { return e.msg }
-
-// Unwrap gives the cause (an *HTTPError, a context error, ...).
-func (e *StreamError) Unwrap() error { return e.err }
+type StreamError = syncx.StreamError
 
 // AuthError means the token was missing or rejected (401): nothing can be
 // synced until it is fixed, so Sync stops and returns it.
-type AuthError struct{ msg string }
+type AuthError = syncx.AuthError
 
-// Error says what to set and which scope is needed.
-func (e *AuthError) Error() string { return e.msg }
-
-// redactor removes a secret from text that may reach a log, an error or
-// the cache. GitLab never echoes the token, but a proxy or a hostile
-// server might, so every message from the network passes through it.
-type redactor struct{ secret string }
-
-func (r redactor) scrub(s string) string {
-	if len(r.secret) < 4 {
-		return s
-	}
-	return strings.ReplaceAll(s, r.secret, "[REDACTED]")
-}
-
-// streamErr wraps err with project and stream, scrubbed. The URL that
-// net/http puts around a transport error is dropped: the path is already
-// in an *HTTPError's text, and the query string is noise.
-func (r redactor) streamErr(repo string, st sources.Stream, err error) *StreamError {
-	var se *StreamError
-	if errors.As(err, &se) && se.Repo == repo && se.Stream == st {
-		return se
-	}
-	text := err.Error()
-	var ue *url.Error
-	if errors.As(err, &ue) && ue.Err != nil {
-		text = strings.Replace(text, ue.Error(), ue.Err.Error(), 1)
-	}
-	return &StreamError{Repo: repo, Stream: st, err: err,
-		msg: r.scrub(fmt.Sprintf("gitlab %s %s: %s", repo, st, text))}
+// newRedactor scrubs the token from every text, prefixes stream errors
+// with "gitlab" and drops the URL net/http puts around a transport error:
+// the path is already in an *HTTPError's text, and the query string is
+// noise.
+func newRedactor(token string) syncx.Redactor {
+	return syncx.Redactor{Secret: token, Source: string(domain.GitLab), TrimURL: true}
 }
 
 // errorMessage pulls GitLab's "message" (or "error") out of an error
@@ -98,51 +46,22 @@ func errorMessage(body []byte) string {
 		if s == "" || strings.HasPrefix(s, "<") {
 			return ""
 		}
-		return truncate(s, 200)
+		return syncx.Truncate(s, 200)
 	}
 	switch m := v.Message.(type) {
 	case string:
-		return truncate(m, 200)
+		return syncx.Truncate(m, 200)
 	case nil:
-		return truncate(v.Error, 200)
+		return syncx.Truncate(v.Error, 200)
 	default:
 		b, _ := json.Marshal(m)
-		return truncate(string(b), 200)
+		return syncx.Truncate(string(b), 200)
 	}
-}
-
-func truncate(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	return string(r[:n]) + "…"
-}
-
-// statusOf returns the HTTP status behind err, or 0.
-func statusOf(err error) int {
-	var he *HTTPError
-	if errors.As(err, &he) {
-		return he.Status
-	}
-	return 0
 }
 
 // isNotFound reports a project or group that does not exist or that the
 // token cannot see (GitLab answers 404 for both).
-func isNotFound(err error) bool { return statusOf(err) == http.StatusNotFound }
-
-// isUnauthorized reports a rejected token.
-func isUnauthorized(err error) bool { return statusOf(err) == http.StatusUnauthorized }
-
-// isTimeout reports a request that ran out of time (not a cancelled sync).
-func isTimeout(err error) bool {
-	if errors.Is(err, context.DeadlineExceeded) {
-		return true
-	}
-	var ne net.Error
-	return errors.As(err, &ne) && ne.Timeout()
-}
+func isNotFound(err error) bool { return syncx.StatusOf(err) == http.StatusNotFound }
 
 // detailErr wraps the failure of a request about one item of a page (a
 // merge request's notes, a pipeline, a deployment's merge requests). Its

@@ -17,7 +17,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"net"
 	"net/http"
 	"net/url"
 	"path"
@@ -27,6 +26,7 @@ import (
 
 	"github.com/pace-dev/pace/domain"
 	"github.com/pace-dev/pace/sources"
+	"github.com/pace-dev/pace/sources/internal/syncx"
 )
 
 // DefaultBaseURL is gitlab.com.
@@ -91,7 +91,7 @@ func (o Options) withDefaults() (Options, error) {
 		o.Now = time.Now
 	}
 	if o.Sleep == nil {
-		o.Sleep = sleepCtx
+		o.Sleep = syncx.SleepCtx
 	}
 	if o.Concurrency <= 0 {
 		o.Concurrency = 4
@@ -122,23 +122,7 @@ func (o Options) withDefaults() (Options, error) {
 // baseURL parses a base URL and refuses plain http to anything but
 // loopback, so a token never crosses the network in clear text.
 func baseURL(base string) (*url.URL, error) {
-	u, err := url.Parse(base)
-	if err != nil || u.Host == "" {
-		return nil, fmt.Errorf("gitlab: base_url %q: want https://gitlab.com or https://HOST", base)
-	}
-	switch u.Scheme {
-	case "https":
-	case "http":
-		if !isLoopback(u.Hostname()) {
-			return nil, fmt.Errorf("gitlab: base_url %q: http:// is accepted for loopback hosts only; use https://", base)
-		}
-	default:
-		return nil, fmt.Errorf("gitlab: base_url %q: scheme must be https", base)
-	}
-	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
-		return nil, fmt.Errorf("gitlab: base_url %q: no user info, query or fragment allowed", base)
-	}
-	return u, nil
+	return syncx.ParseBaseURL("gitlab", base, "https://gitlab.com or https://HOST")
 }
 
 // checkPath accepts a project or group path: segments separated by "/",
@@ -197,27 +181,3 @@ func RunsStream(o Options) sources.Stream {
 
 // webBase is the instance's web root (base URL without /api/v4).
 func (o Options) webBase() string { return o.BaseURL }
-
-// isLoopback reports whether host names this machine.
-func isLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
-
-// sleepCtx waits d or until ctx is done.
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}

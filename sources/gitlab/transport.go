@@ -16,6 +16,7 @@ import (
 
 	"github.com/pace-dev/pace/domain"
 	"github.com/pace-dev/pace/sources"
+	"github.com/pace-dev/pace/sources/internal/syncx"
 )
 
 // transport is the http.RoundTripper under client-go. It owns what
@@ -42,7 +43,7 @@ type transport struct {
 	maxRetries     int
 	sem            chan struct{}
 	lim            *limiter
-	red            redactor
+	red            syncx.Redactor
 	sleep          func(context.Context, time.Duration) error
 	now            func() time.Time
 	report         func(context.Context, sources.Progress)
@@ -59,7 +60,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		defer req.Body.Close()
 	}
 	ctx := req.Context()
-	if req.URL.Scheme == "http" && !isLoopback(req.URL.Hostname()) {
+	if req.URL.Scheme == "http" && !syncx.IsLoopback(req.URL.Hostname()) {
 		return nil, fmt.Errorf("refusing plain http to %s: only loopback hosts may use http", req.URL.Host)
 	}
 	attempt, rateWaits := 0, 0
@@ -76,7 +77,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 				return nil, err
 			}
 			attempt++
-			if err := t.backoff(ctx, attempt, 0, t.red.scrub(err.Error())); err != nil {
+			if err := t.backoff(ctx, attempt, 0, t.red.Scrub(err.Error())); err != nil {
 				return nil, err
 			}
 			continue
@@ -93,7 +94,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			return resp, nil
 		case !retry:
 			return nil, &HTTPError{Status: resp.StatusCode, Path: req.URL.EscapedPath(),
-				Message: t.red.scrub(errorMessage(body))}
+				Message: t.red.Scrub(errorMessage(body))}
 		case why == "rate":
 			if rateWaits >= maxRateWaits {
 				return nil, &HTTPError{Status: resp.StatusCode, Path: req.URL.EscapedPath(),
@@ -109,7 +110,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		default:
 			if attempt >= t.maxRetries {
 				return nil, &HTTPError{Status: resp.StatusCode, Path: req.URL.EscapedPath(),
-					Message: t.red.scrub(why) + " after " + strconv.Itoa(attempt+1) + " attempts"}
+					Message: t.red.Scrub(why) + " after " + strconv.Itoa(attempt+1) + " attempts"}
 			}
 			attempt++
 			if err := t.backoff(ctx, attempt, wait, why); err != nil {
@@ -209,14 +210,14 @@ func (t *transport) backoff(ctx context.Context, attempt int, after time.Duratio
 		d = after
 	}
 	t.report(ctx, sources.Progress{Source: domain.GitLab, Remaining: -1, Limit: -1,
-		Message: t.red.scrub(fmt.Sprintf("retrying in %s after %s (retry %d of %d)", d, why, attempt, t.maxRetries))})
+		Message: t.red.Scrub(fmt.Sprintf("retrying in %s after %s (retry %d of %d)", d, why, attempt, t.maxRetries))})
 	return t.sleep(ctx, d)
 }
 
 // retryableErr reports transport failures worth another attempt: timeouts,
 // dropped connections and bodies cut short.
 func retryableErr(err error) bool {
-	if isTimeout(err) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+	if syncx.IsTimeout(err) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
 		return true
 	}
 	var ne *net.OpError
