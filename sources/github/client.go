@@ -19,7 +19,8 @@ type client struct {
 	o        Options
 	rest     *gh.Client
 	gql      *githubv4.Client
-	tr       *transport
+	tr       *syncx.Transport
+	lim      *limiter
 	red      syncx.Redactor
 	progress sources.ProgressFunc
 }
@@ -42,13 +43,8 @@ func newClient(o Options, progress sources.ProgressFunc) (*client, error) {
 	c := &client{o: o, red: newRedactor(o.Token), progress: progress}
 
 	base, timeout, checkRedirect := syncx.HTTPBase(o.HTTPClient, o.Concurrency)
-	c.tr = &transport{
-		base: base, scheme: u.Scheme, host: u.Host, token: o.Token,
-		attemptTimeout: timeout, maxRetries: o.MaxRetries,
-		sem: make(chan struct{}, o.Concurrency), red: c.red,
-		sleep: o.Sleep, now: o.Now, report: c.report,
-	}
-	c.tr.lim = newLimiter(o, c.report)
+	c.lim = newLimiter(o, c.report)
+	c.tr = newTransport(c, base, u, timeout, c.lim)
 	httpClient := &http.Client{Transport: c.tr, CheckRedirect: checkRedirect}
 
 	c.rest = gh.NewClient(httpClient)
@@ -79,4 +75,4 @@ func (c *client) streamBudget(st sources.Stream) (remaining, limit int) {
 }
 
 // budget returns the known budget of a resource for a progress report.
-func (c *client) budget(res string) (remaining, limit int) { return c.tr.lim.snapshot(res) }
+func (c *client) budget(res string) (remaining, limit int) { return c.lim.snapshot(res) }

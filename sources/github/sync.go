@@ -39,7 +39,7 @@ func Sync(ctx context.Context, o Options, sink sources.Sink, progress sources.Pr
 		},
 		List:     c.repoList,
 		Sync:     func(ctx context.Context, r repoRef) []StreamResult { return c.syncRepo(ctx, r, sink) },
-		Requests: c.tr.requests.Load,
+		Requests: c.tr.Requests.Load,
 	})
 }
 

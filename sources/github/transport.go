@@ -4,49 +4,43 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
-	"net"
 	"net/http"
-	"strconv"
+	"net/url"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/pace-dev/pace/domain"
-	"github.com/pace-dev/pace/sources"
 	"github.com/pace-dev/pace/sources/internal/syncx"
 )
 
-// transport is the one http.RoundTripper under both API clients. It owns
-// everything go-github and githubv4 would each do differently or not at
-// all: the token (only to the configured host), bounded concurrency,
-// rate-limit pauses with a countdown, retries with backoff for 5xx,
-// timeouts and truncated JSON, and Retry-After on secondary limits.
-//
-// The retry loop is written here rather than taken from
-// hashicorp/go-retryablehttp because it must sleep through the injected
-// clock (tests do not wait), report each pause through the progress
-// callback, treat a 200 with a truncated or RATE_LIMITED body as a retry,
-// and keep go-github from second-guessing the budget with the wall clock;
-// retryablehttp's CheckRetry/Backoff hooks cannot do the first three.
-//
-// A final non-success answer (including 304) is returned as an *HTTPError
-// instead of a response, so both clients surface it the same way.
-type transport struct {
-	base           http.RoundTripper
-	scheme, host   string // of the configured base URL
-	token          string
-	attemptTimeout time.Duration
-	maxRetries     int
-	sem            chan struct{}
-	lim            *limiter
-	red            syncx.Redactor
-	sleep          func(context.Context, time.Duration) error
-	now            func() time.Time
-	report         func(context.Context, sources.Progress)
-	requests       atomic.Int64
+// newTransport is the shared retry loop (syncx.Transport) with GitHub's
+// ways: a Bearer token, conditional requests by ETag, the budgets of the
+// x-ratelimit-* headers, secondary limits (Retry-After, or a minute
+// doubling), GraphQL's RATE_LIMITED and timeouts sent with HTTP 200, and
+// 304 returned as an *HTTPError. go-github and githubv4 would each do
+// these differently or not at all.
+func newTransport(c *client, base http.RoundTripper, u *url.URL, attemptTimeout time.Duration, lim *limiter) *syncx.Transport {
+	o := c.o
+	t := &syncx.Transport{
+		Base: base, Scheme: u.Scheme, Host: u.Host,
+		AttemptTimeout: attemptTimeout, MaxRetries: o.MaxRetries,
+		Sem: make(chan struct{}, o.Concurrency), Red: c.red, Source: domain.GitHub,
+		Sleep: o.Sleep, Now: o.Now, Report: c.report,
+	}
+	t.Credential = func(ctx context.Context, r *http.Request, own bool) {
+		r.Header.Del("Authorization")
+		if o.Token != "" && own {
+			r.Header.Set("Authorization", "Bearer "+o.Token)
+		}
+		if etag, ok := ctx.Value(etagKey{}).(string); ok && r.Header.Get("If-None-Match") == "" {
+			r.Header.Set("If-None-Match", etag)
+		}
+	}
+	t.Policy = func(req *http.Request) syncx.Policy {
+		return &policy{lim: lim, now: o.Now, res: resourceOf(req), path: req.URL.Path}
+	}
+	return t
 }
 
 // etagKey carries the stored ETag of a conditional request in its context.
@@ -60,234 +54,99 @@ func withETag(ctx context.Context, etag string) context.Context {
 	return context.WithValue(ctx, etagKey{}, etag)
 }
 
-// maxRateWaits bounds how often one request waits for a rate limit before
-// its stream is reported failed.
-const maxRateWaits = 5
-
-// RoundTrip implements http.RoundTripper.
-func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if req.Body != nil {
-		defer req.Body.Close()
-	}
-	ctx := req.Context()
-	if req.URL.Scheme == "http" && !syncx.IsLoopback(req.URL.Hostname()) {
-		return nil, fmt.Errorf("refusing plain http to %s: only loopback hosts may use http", req.URL.Host)
-	}
-	res := resourceOf(req)
-	attempt, rateWaits := 0, 0
-	for {
-		if err := t.lim.beforeRequest(ctx, res); err != nil {
-			return nil, err
-		}
-		resp, body, err := t.attempt(ctx, req)
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil, ctx.Err()
-			}
-			if attempt >= t.maxRetries || !retryableErr(err) {
-				return nil, err
-			}
-			attempt++
-			if err := t.backoff(ctx, attempt, 0, err.Error()); err != nil {
-				return nil, err
-			}
-			continue
-		}
-		res = t.lim.update(res, resp.Header)
-		wait, why, retry := t.classify(resp, body)
-		switch {
-		case !retry && (resp.StatusCode/100 == 2 || isRedirect(resp.StatusCode)):
-			// A redirect (a renamed or transferred repo answers 301/307) goes
-			// back to the http.Client, which follows it through this transport
-			// again, and the token goes only to the configured host.
-			//
-			// go-github refuses requests locally, by the wall clock, once it has
-			// seen remaining 0; without the reset it cannot, and the limiter
-			// above decides instead.
-			resp.Header.Del("X-Ratelimit-Reset")
-			resp.Body = io.NopCloser(bytes.NewReader(body))
-			resp.ContentLength = int64(len(body))
-			return resp, nil
-		case !retry:
-			return nil, &HTTPError{Status: resp.StatusCode, Resource: res, Path: req.URL.Path,
-				Message: t.red.Scrub(errorMessage(body))}
-		case wait > 0 || why == "rate":
-			if rateWaits >= maxRateWaits {
-				return nil, &HTTPError{Status: resp.StatusCode, Resource: res, Path: req.URL.Path,
-					Message: "rate limited: gave up after " + strconv.Itoa(rateWaits) + " waits"}
-			}
-			if why == "secondary-backoff" {
-				// No Retry-After: at least a minute, then exponentially longer.
-				wait <<= rateWaits
-			}
-			rateWaits++
-			until := t.now().Add(wait)
-			msg := fmt.Sprintf("GitHub %s secondary rate limit (HTTP %d)", res, resp.StatusCode)
-			if why == "rate" {
-				msg = fmt.Sprintf("GitHub %s rate limit exhausted (HTTP %d)", res, resp.StatusCode)
-			}
-			if err := t.lim.waitUntil(ctx, res, until, msg); err != nil {
-				return nil, err
-			}
-			t.lim.refilled(res, until)
-		default:
-			if attempt >= t.maxRetries {
-				return nil, &HTTPError{Status: resp.StatusCode, Resource: res, Path: req.URL.Path,
-					Message: t.red.Scrub(why) + " after " + strconv.Itoa(attempt+1) + " attempts"}
-			}
-			attempt++
-			if err := t.backoff(ctx, attempt, retryAfter(resp.Header, t.now()), why); err != nil {
-				return nil, err
-			}
-		}
-	}
+// policy is GitHub's view of one request: the budget (resource) it
+// spends, first guessed from the path, then as the answer names it.
+type policy struct {
+	lim  *limiter
+	now  func() time.Time
+	res  string
+	path string
 }
 
-// attempt sends one copy of req and reads the whole answer within the
-// per-attempt timeout. The token is added only for the configured scheme
-// and host, so a redirect elsewhere never carries it.
-func (t *transport) attempt(ctx context.Context, req *http.Request) (*http.Response, []byte, error) {
-	select {
-	case t.sem <- struct{}{}:
-	case <-ctx.Done():
-		return nil, nil, ctx.Err()
-	}
-	defer func() { <-t.sem }()
-	actx, cancel := context.WithTimeout(ctx, t.attemptTimeout)
-	defer cancel()
-	r := req.Clone(actx)
-	if req.GetBody != nil {
-		b, err := req.GetBody()
-		if err != nil {
-			return nil, nil, err
-		}
-		r.Body = b
-	}
-	r.Header.Del("Authorization")
-	if t.token != "" && r.URL.Scheme == t.scheme && strings.EqualFold(r.URL.Host, t.host) {
-		r.Header.Set("Authorization", "Bearer "+t.token)
-	}
-	if etag, ok := ctx.Value(etagKey{}).(string); ok && r.Header.Get("If-None-Match") == "" {
-		r.Header.Set("If-None-Match", etag)
-	}
-	t.requests.Add(1)
-	resp, err := t.base.RoundTrip(r)
-	if err != nil {
-		return nil, nil, err
-	}
-	body, err := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if err != nil {
-		return nil, nil, fmt.Errorf("reading response: %w", err)
-	}
-	return resp, body, nil
+func (p *policy) Before(ctx context.Context) error { return p.lim.beforeRequest(ctx, p.res) }
+
+func (p *policy) ErrorMessage(body []byte) string { return errorMessage(body) }
+
+func (p *policy) Fail(status int, msg string) error {
+	return &HTTPError{Status: status, Resource: p.res, Path: p.path, Message: msg}
 }
 
-// classify decides what to do with an answer: retry (after wait, or with
-// backoff when wait is 0) or hand it back. why says what went wrong; "rate"
-// marks a primary rate limit.
-func (t *transport) classify(resp *http.Response, body []byte) (wait time.Duration, why string, retry bool) {
+func (p *policy) Pause(ctx context.Context, until time.Time, msg string) error {
+	if err := p.lim.waitUntil(ctx, p.res, until, msg); err != nil {
+		return err
+	}
+	p.lim.refilled(p.res, until)
+	return nil
+}
+
+func (p *policy) Answer(resp *http.Response, body []byte, rateWaits int) syncx.Verdict {
+	p.res = p.lim.update(p.res, resp.Header)
+	v := p.classify(resp, body, rateWaits)
+	if !v.Retry {
+		// go-github refuses requests locally, by the wall clock, once it has
+		// seen remaining 0; without the reset it cannot, and the limiter
+		// decides instead.
+		resp.Header.Del("X-Ratelimit-Reset")
+	}
+	return v
+}
+
+// classify decides what to do with an answer: a rate-limit pause, a retry
+// with backoff (at least Retry-After), or handing it back.
+func (p *policy) classify(resp *http.Response, body []byte, rateWaits int) syncx.Verdict {
 	code := resp.StatusCode
+	rate := func(wait time.Duration, what string) syncx.Verdict {
+		return syncx.Verdict{Retry: true, Rate: true, Wait: wait,
+			Msg: fmt.Sprintf("GitHub %s %s (HTTP %d)", p.res, what, code)}
+	}
+	retry := func(why string) syncx.Verdict {
+		return syncx.Verdict{Retry: true, Wait: syncx.RetryAfter(resp.Header, p.now()), Why: why}
+	}
 	switch {
 	case code/100 == 2:
-		if isJSON(resp) && !json.Valid(body) {
-			return 0, "truncated or invalid JSON", true
+		if syncx.IsJSON(resp) && !json.Valid(body) {
+			return retry("truncated or invalid JSON")
 		}
 		if strings.HasSuffix(resp.Request.URL.Path, "/graphql") {
 			switch graphqlErrorKind(body) {
 			case "rate":
-				return t.untilReset(resp.Header, time.Minute), "rate", true
+				return rate(p.untilReset(resp.Header, time.Minute), "rate limit exhausted")
 			case "timeout":
-				return 0, "GraphQL query timed out on GitHub's side", true
+				return retry("GraphQL query timed out on GitHub's side")
 			}
 		}
-		return 0, "", false
+		return syncx.Verdict{}
 	case code == http.StatusForbidden || code == http.StatusTooManyRequests:
-		if d := retryAfter(resp.Header, t.now()); d > 0 {
-			return d, "secondary", true
+		if d := syncx.RetryAfter(resp.Header, p.now()); d > 0 {
+			return rate(d, "secondary rate limit")
 		}
 		if resp.Header.Get("X-Ratelimit-Remaining") == "0" {
-			return t.untilReset(resp.Header, time.Minute), "rate", true
+			return rate(p.untilReset(resp.Header, time.Minute), "rate limit exhausted")
 		}
 		msg := strings.ToLower(errorMessage(body))
 		if code == http.StatusTooManyRequests || strings.Contains(msg, "secondary rate limit") || strings.Contains(msg, "abuse") {
-			return time.Minute, "secondary-backoff", true
+			// No Retry-After: at least a minute, then exponentially longer.
+			return rate(time.Minute<<rateWaits, "secondary rate limit")
 		}
-		return 0, "", false // a permission problem: retrying will not help
+		return syncx.Verdict{} // a permission problem: retrying will not help
 	case code >= 500:
-		return 0, fmt.Sprintf("HTTP %d", code), true
+		return retry(fmt.Sprintf("HTTP %d", code))
 	default:
-		return 0, "", false
+		return syncx.Verdict{}
 	}
 }
 
 // untilReset is the wait until x-ratelimit-reset (plus a second of clock
 // slack), or def when the header is missing.
-func (t *transport) untilReset(h http.Header, def time.Duration) time.Duration {
-	sec, err := strconv.ParseInt(h.Get("X-Ratelimit-Reset"), 10, 64)
-	if err != nil {
+func (p *policy) untilReset(h http.Header, def time.Duration) time.Duration {
+	d, ok := syncx.UntilReset(h, "X-Ratelimit-Reset", p.now())
+	if !ok {
 		return def
 	}
-	d := time.Unix(sec, 0).Sub(t.now()) + time.Second
 	if d < time.Second {
 		d = time.Second
 	}
 	return d
-}
-
-// backoff sleeps 1 s, 2 s, 4 s ... (at most 30 s), or what Retry-After says.
-func (t *transport) backoff(ctx context.Context, attempt int, after time.Duration, why string) error {
-	d := time.Second << (attempt - 1)
-	if d > 30*time.Second {
-		d = 30 * time.Second
-	}
-	if after > d {
-		d = after
-	}
-	t.report(ctx, sources.Progress{Source: domain.GitHub, Remaining: -1, Limit: -1,
-		Message: t.red.Scrub(fmt.Sprintf("retrying in %s after %s (retry %d of %d)", d, why, attempt, t.maxRetries))})
-	return t.sleep(ctx, d)
-}
-
-// retryableErr reports transport failures worth another attempt: timeouts,
-// dropped connections and bodies cut short.
-func retryableErr(err error) bool {
-	if syncx.IsTimeout(err) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
-		return true
-	}
-	var ne *net.OpError
-	if errors.As(err, &ne) {
-		return true
-	}
-	s := err.Error()
-	return strings.Contains(s, "connection reset") || strings.Contains(s, "reading response")
-}
-
-// retryAfter parses Retry-After (seconds or an HTTP date).
-func retryAfter(h http.Header, now time.Time) time.Duration {
-	v := h.Get("Retry-After")
-	if v == "" {
-		return 0
-	}
-	if s, err := strconv.Atoi(v); err == nil {
-		return time.Duration(s) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		return t.Sub(now)
-	}
-	return 0
-}
-
-func isRedirect(code int) bool {
-	switch code {
-	case http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther, http.StatusTemporaryRedirect, http.StatusPermanentRedirect:
-		return true
-	}
-	return false
-}
-
-func isJSON(resp *http.Response) bool {
-	return strings.Contains(resp.Header.Get("Content-Type"), "json")
 }
 
 // graphqlErrorKind classifies a GraphQL answer sent with HTTP 200:

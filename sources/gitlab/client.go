@@ -19,7 +19,8 @@ import (
 type client struct {
 	o        Options
 	api      *gl.Client
-	tr       *transport
+	tr       *syncx.Transport
+	lim      *limiter
 	red      syncx.Redactor
 	progress sources.ProgressFunc
 }
@@ -48,13 +49,8 @@ func newClient(o Options, progress sources.ProgressFunc) (*client, error) {
 	c := &client{o: o, red: newRedactor(o.Token), progress: progress}
 
 	base, timeout, checkRedirect := syncx.HTTPBase(o.HTTPClient, o.Concurrency)
-	c.tr = &transport{
-		base: base, scheme: u.Scheme, host: u.Host, token: o.Token,
-		attemptTimeout: timeout, maxRetries: o.MaxRetries,
-		sem: make(chan struct{}, o.Concurrency), red: c.red,
-		sleep: o.Sleep, now: o.Now, report: c.report,
-	}
-	c.tr.lim = newLimiter(o, c.report)
+	c.lim = newLimiter(o, c.report)
+	c.tr = newTransport(c, base, u, timeout, c.lim)
 	httpClient := &http.Client{Transport: c.tr, CheckRedirect: checkRedirect}
 
 	// The token is not given to client-go: the transport adds it, and only
@@ -79,7 +75,7 @@ func newClient(o Options, progress sources.ProgressFunc) (*client, error) {
 // ctx, its text scrubbed of the token. GitLab has one budget for all.
 func (c *client) report(ctx context.Context, p sources.Progress) {
 	syncx.Reporter{Source: domain.GitLab, Progress: c.progress, Red: c.red,
-		Budget: func(sources.Stream) (int, int) { return c.tr.lim.snapshot() }}.Report(ctx, p)
+		Budget: func(sources.Stream) (int, int) { return c.lim.snapshot() }}.Report(ctx, p)
 }
 
 // reqOpts are the per-request options of every call: its context.

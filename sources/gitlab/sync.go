@@ -39,7 +39,7 @@ func Sync(ctx context.Context, o Options, sink sources.Sink, progress sources.Pr
 		},
 		List:     c.projectList,
 		Sync:     func(ctx context.Context, p projectRef) []StreamResult { return c.syncProject(ctx, p, sink) },
-		Requests: c.tr.requests.Load,
+		Requests: c.tr.Requests.Load,
 	})
 }
 

@@ -1,256 +1,118 @@
 package gitlab
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
-	"net"
 	"net/http"
-	"strconv"
-	"strings"
-	"sync/atomic"
+	"net/url"
 	"time"
 
 	"github.com/pace-dev/pace/domain"
-	"github.com/pace-dev/pace/sources"
 	"github.com/pace-dev/pace/sources/internal/syncx"
 )
 
-// transport is the http.RoundTripper under client-go. It owns what
-// client-go would otherwise do by itself, by the wall clock and silently:
-// retries (client-go retries 429 and 5xx up to five times, 0.1-0.9 s
-// apart, and gives up on a 429 long before a per-minute budget resets),
-// the rate limit (client-go slows to two thirds of the first
-// RateLimit-Limit it sees), and the token. Here retries use the injected
-// clock, honour Retry-After and RateLimit-Reset, treat a 200 with a
-// truncated body as a retry, and report every pause through progress, so
-// the countdown and the cursors stay right. client-go is built with its
+// newTransport is the shared retry loop (syncx.Transport) with GitLab's
+// ways. It owns what client-go would otherwise do by itself, by the wall
+// clock and silently: retries (client-go retries 429 and 5xx up to five
+// times, 0.1-0.9 s apart, and gives up on a 429 long before a per-minute
+// budget resets), the rate limit (client-go slows to two thirds of the
+// first RateLimit-Limit it sees), and the token. Here retries use the
+// injected clock, honour Retry-After and RateLimit-Reset, treat a 200 with
+// a truncated body as a retry, and report every pause through progress,
+// so the countdown and the cursors stay right. client-go is built with its
 // retries and limiter switched off (client.go).
 //
 // The token goes only to the configured scheme and host, in the
 // PRIVATE-TOKEN header. A final non-success answer (304 included) is
-// returned as an *HTTPError instead of a response, so that client-go
-// never sees a 304 (it would surface as a bare io.EOF) and every error
-// text is scrubbed.
-type transport struct {
-	base           http.RoundTripper
-	scheme, host   string // of the configured base URL
-	token          string
-	attemptTimeout time.Duration
-	maxRetries     int
-	sem            chan struct{}
-	lim            *limiter
-	red            syncx.Redactor
-	sleep          func(context.Context, time.Duration) error
-	now            func() time.Time
-	report         func(context.Context, sources.Progress)
-	requests       atomic.Int64
+// returned as an *HTTPError, so that client-go never sees a 304 (it would
+// surface as a bare io.EOF) and every error text is scrubbed.
+func newTransport(c *client, base http.RoundTripper, u *url.URL, attemptTimeout time.Duration, lim *limiter) *syncx.Transport {
+	o := c.o
+	t := &syncx.Transport{
+		Base: base, Scheme: u.Scheme, Host: u.Host,
+		AttemptTimeout: attemptTimeout, MaxRetries: o.MaxRetries,
+		Sem: make(chan struct{}, o.Concurrency), Red: c.red, Source: domain.GitLab,
+		Sleep: o.Sleep, Now: o.Now, Report: c.report,
+	}
+	t.Credential = func(_ context.Context, r *http.Request, own bool) {
+		r.Header.Del("Private-Token")
+		r.Header.Del("Authorization")
+		r.Header.Del("If-None-Match")
+		if o.Token != "" && own {
+			r.Header.Set("Private-Token", o.Token)
+		}
+	}
+	t.Policy = func(req *http.Request) syncx.Policy {
+		return policy{lim: lim, now: o.Now, path: req.URL.EscapedPath()}
+	}
+	return t
 }
 
-// maxRateWaits bounds how often one request waits for a rate limit before
-// its stream is reported failed.
-const maxRateWaits = 5
-
-// RoundTrip implements http.RoundTripper.
-func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if req.Body != nil {
-		defer req.Body.Close()
-	}
-	ctx := req.Context()
-	if req.URL.Scheme == "http" && !syncx.IsLoopback(req.URL.Hostname()) {
-		return nil, fmt.Errorf("refusing plain http to %s: only loopback hosts may use http", req.URL.Host)
-	}
-	attempt, rateWaits := 0, 0
-	for {
-		if err := t.lim.beforeRequest(ctx); err != nil {
-			return nil, err
-		}
-		resp, body, err := t.attempt(ctx, req)
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil, ctx.Err()
-			}
-			if attempt >= t.maxRetries || !retryableErr(err) {
-				return nil, err
-			}
-			attempt++
-			if err := t.backoff(ctx, attempt, 0, t.red.Scrub(err.Error())); err != nil {
-				return nil, err
-			}
-			continue
-		}
-		t.lim.update(resp.Header)
-		wait, why, retry := t.classify(resp, body, rateWaits)
-		switch {
-		case !retry && (resp.StatusCode/100 == 2 || isRedirect(resp.StatusCode)):
-			// A redirect goes back to the http.Client, which follows it
-			// through this transport again; the token goes only to the
-			// configured host.
-			resp.Body = io.NopCloser(bytes.NewReader(body))
-			resp.ContentLength = int64(len(body))
-			return resp, nil
-		case !retry:
-			return nil, &HTTPError{Status: resp.StatusCode, Path: req.URL.EscapedPath(),
-				Message: t.red.Scrub(errorMessage(body))}
-		case why == "rate":
-			if rateWaits >= maxRateWaits {
-				return nil, &HTTPError{Status: resp.StatusCode, Path: req.URL.EscapedPath(),
-					Message: "rate limited: gave up after " + strconv.Itoa(rateWaits) + " waits"}
-			}
-			rateWaits++
-			until := t.now().Add(wait)
-			msg := fmt.Sprintf("GitLab rate limit reached (HTTP %d)", resp.StatusCode)
-			if err := t.lim.waitUntil(ctx, until, msg); err != nil {
-				return nil, err
-			}
-			t.lim.refilled(until)
-		default:
-			if attempt >= t.maxRetries {
-				return nil, &HTTPError{Status: resp.StatusCode, Path: req.URL.EscapedPath(),
-					Message: t.red.Scrub(why) + " after " + strconv.Itoa(attempt+1) + " attempts"}
-			}
-			attempt++
-			if err := t.backoff(ctx, attempt, wait, why); err != nil {
-				return nil, err
-			}
-		}
-	}
+// policy is GitLab's view of one request: one budget per token.
+type policy struct {
+	lim  *limiter
+	now  func() time.Time
+	path string
 }
 
-// attempt sends one copy of req and reads the whole answer within the
-// per-attempt timeout. The token is added only for the configured scheme
-// and host, so a redirect elsewhere never carries it.
-func (t *transport) attempt(ctx context.Context, req *http.Request) (*http.Response, []byte, error) {
-	select {
-	case t.sem <- struct{}{}:
-	case <-ctx.Done():
-		return nil, nil, ctx.Err()
-	}
-	defer func() { <-t.sem }()
-	actx, cancel := context.WithTimeout(ctx, t.attemptTimeout)
-	defer cancel()
-	r := req.Clone(actx)
-	if req.GetBody != nil {
-		b, err := req.GetBody()
-		if err != nil {
-			return nil, nil, err
-		}
-		r.Body = b
-	}
-	r.Header.Del("Private-Token")
-	r.Header.Del("Authorization")
-	r.Header.Del("If-None-Match")
-	if t.token != "" && r.URL.Scheme == t.scheme && strings.EqualFold(r.URL.Host, t.host) {
-		r.Header.Set("Private-Token", t.token)
-	}
-	t.requests.Add(1)
-	resp, err := t.base.RoundTrip(r)
-	if err != nil {
-		return nil, nil, err
-	}
-	body, err := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if err != nil {
-		return nil, nil, fmt.Errorf("reading response: %w", err)
-	}
-	return resp, body, nil
+func (p policy) Before(ctx context.Context) error { return p.lim.beforeRequest(ctx) }
+
+func (p policy) ErrorMessage(body []byte) string { return errorMessage(body) }
+
+func (p policy) Fail(status int, msg string) error {
+	return &HTTPError{Status: status, Path: p.path, Message: msg}
 }
 
-// classify decides what to do with an answer: retry (after wait, or with
-// backoff when wait is 0) or hand it back. why says what went wrong;
-// "rate" marks a rate limit, waited out until GitLab says it resets.
-func (t *transport) classify(resp *http.Response, body []byte, rateWaits int) (wait time.Duration, why string, retry bool) {
+func (p policy) Pause(ctx context.Context, until time.Time, msg string) error {
+	if err := p.lim.waitUntil(ctx, until, msg); err != nil {
+		return err
+	}
+	p.lim.refilled(until)
+	return nil
+}
+
+// Answer records the budget and decides: a 429 is waited out until GitLab
+// says it resets, a 5xx (but 501) or a truncated body is retried with
+// backoff.
+func (p policy) Answer(resp *http.Response, body []byte, rateWaits int) syncx.Verdict {
+	p.lim.update(resp.Header)
 	code := resp.StatusCode
+	rate := func(d time.Duration) syncx.Verdict {
+		return syncx.Verdict{Retry: true, Rate: true, Wait: d,
+			Msg: fmt.Sprintf("GitLab rate limit reached (HTTP %d)", code)}
+	}
 	switch {
 	case code/100 == 2:
-		if isJSON(resp) && !json.Valid(body) {
-			return 0, "truncated or invalid JSON", true
+		if syncx.IsJSON(resp) && !json.Valid(body) {
+			return syncx.Verdict{Retry: true, Why: "truncated or invalid JSON"}
 		}
-		return 0, "", false
+		return syncx.Verdict{}
 	case code == http.StatusTooManyRequests:
-		if d := retryAfter(resp.Header, t.now()); d > 0 {
-			return d, "rate", true
+		if d := syncx.RetryAfter(resp.Header, p.now()); d > 0 {
+			return rate(d)
 		}
-		if d := t.untilReset(resp.Header); d > 0 {
-			return d, "rate", true
+		if d := p.untilReset(resp.Header); d > 0 {
+			return rate(d)
 		}
 		// Neither header: a minute, then longer each time.
-		return time.Minute << rateWaits, "rate", true
+		return rate(time.Minute << rateWaits)
 	case code >= 500 && code != http.StatusNotImplemented:
-		return retryAfter(resp.Header, t.now()), fmt.Sprintf("HTTP %d", code), true
+		return syncx.Verdict{Retry: true, Wait: syncx.RetryAfter(resp.Header, p.now()), Why: fmt.Sprintf("HTTP %d", code)}
 	default:
-		return 0, "", false
+		return syncx.Verdict{}
 	}
 }
+
+// maxRateWaits bounds how often one request waits for a rate limit.
+const maxRateWaits = syncx.MaxRateWaits
 
 // untilReset is the wait until RateLimit-Reset (plus a second of clock
 // slack), or 0 when the header is missing or past.
-func (t *transport) untilReset(h http.Header) time.Duration {
-	sec, err := strconv.ParseInt(h.Get("RateLimit-Reset"), 10, 64)
-	if err != nil {
-		return 0
-	}
-	d := time.Unix(sec, 0).Sub(t.now()) + time.Second
-	if d < time.Second {
+func (p policy) untilReset(h http.Header) time.Duration {
+	d, ok := syncx.UntilReset(h, "RateLimit-Reset", p.now())
+	if !ok || d < time.Second {
 		return 0
 	}
 	return d
-}
-
-// backoff sleeps 1 s, 2 s, 4 s ... (at most 30 s), or what Retry-After says.
-func (t *transport) backoff(ctx context.Context, attempt int, after time.Duration, why string) error {
-	d := time.Second << (attempt - 1)
-	if d > 30*time.Second {
-		d = 30 * time.Second
-	}
-	if after > d {
-		d = after
-	}
-	t.report(ctx, sources.Progress{Source: domain.GitLab, Remaining: -1, Limit: -1,
-		Message: t.red.Scrub(fmt.Sprintf("retrying in %s after %s (retry %d of %d)", d, why, attempt, t.maxRetries))})
-	return t.sleep(ctx, d)
-}
-
-// retryableErr reports transport failures worth another attempt: timeouts,
-// dropped connections and bodies cut short.
-func retryableErr(err error) bool {
-	if syncx.IsTimeout(err) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
-		return true
-	}
-	var ne *net.OpError
-	if errors.As(err, &ne) {
-		return true
-	}
-	s := err.Error()
-	return strings.Contains(s, "connection reset") || strings.Contains(s, "reading response")
-}
-
-// retryAfter parses Retry-After (seconds or an HTTP date).
-func retryAfter(h http.Header, now time.Time) time.Duration {
-	v := h.Get("Retry-After")
-	if v == "" {
-		return 0
-	}
-	if s, err := strconv.Atoi(v); err == nil {
-		return time.Duration(s) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		return t.Sub(now)
-	}
-	return 0
-}
-
-func isRedirect(code int) bool {
-	switch code {
-	case http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther, http.StatusTemporaryRedirect, http.StatusPermanentRedirect:
-		return true
-	}
-	return false
-}
-
-func isJSON(resp *http.Response) bool {
-	return strings.Contains(resp.Header.Get("Content-Type"), "json")
 }
