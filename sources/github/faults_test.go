@@ -143,7 +143,7 @@ func TestTransientFaultsAreRetried(t *testing.T) {
 			srv.AddFault(tc.fault)
 			sink := sources.NewMemSink()
 			var log progressLog
-			sum, err := Sync(context.Background(), o, sink, log.add)
+			sum, err := Sync(context.Background(), o, sink, log.Add)
 			if err != nil || sum.Failed() {
 				t.Fatalf("sync: %v %v", err, sum.Errors())
 			}
@@ -154,7 +154,7 @@ func TestTransientFaultsAreRetried(t *testing.T) {
 				t.Errorf("waited %v, want at least %v", clk.Slept(), tc.minSlept)
 			}
 			retried := false
-			for _, p := range log.all() {
+			for _, p := range log.All() {
 				if strings.Contains(p.Message, "retrying") || !p.WaitUntil.IsZero() {
 					retried = true
 				}
@@ -190,7 +190,7 @@ func TestPersistentFaultsFailOneStream(t *testing.T) {
 			srv.AddFault(tc.fault)
 			sink := sources.NewMemSink()
 			var log progressLog
-			sum, err := Sync(context.Background(), o, sink, log.add)
+			sum, err := Sync(context.Background(), o, sink, log.Add)
 			if err != nil {
 				t.Fatalf("Sync returned %v; a per-stream failure must not stop the sync", err)
 			}
@@ -204,7 +204,7 @@ func TestPersistentFaultsFailOneStream(t *testing.T) {
 				t.Fatalf("failed streams %+v, want only acme/repo-01 %s", failed, tc.stream)
 			}
 			reported := false
-			for _, p := range log.all() {
+			for _, p := range log.All() {
 				if p.Done && p.Err != nil && p.Repo == "acme/repo-01" && p.Stream == tc.stream {
 					reported = true
 				}
@@ -260,7 +260,7 @@ func TestMissingRepoIsSkipped(t *testing.T) {
 	o.Repos = append(o.Repos, "acme/nope")
 	sink := sources.NewMemSink()
 	var log progressLog
-	sum, err := Sync(context.Background(), o, sink, log.add)
+	sum, err := Sync(context.Background(), o, sink, log.Add)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -270,7 +270,7 @@ func TestMissingRepoIsSkipped(t *testing.T) {
 			t.Errorf("%s %s failed: %v", r.Repo, r.Stream, r.Err)
 		}
 	}
-	for _, p := range log.all() {
+	for _, p := range log.All() {
 		if p.Repo == "acme/nope" && p.Done {
 			msgs = append(msgs, p.Message)
 		}

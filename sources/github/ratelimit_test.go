@@ -44,7 +44,7 @@ func TestPrimaryRateLimitIsWaitedOut(t *testing.T) {
 			srv.SetBudget(tc.resource, tc.left, reset)
 			sink := sources.NewMemSink()
 			var log progressLog
-			sum, err := Sync(context.Background(), o, sink, log.add)
+			sum, err := Sync(context.Background(), o, sink, log.Add)
 			if err != nil || sum.Failed() {
 				t.Fatalf("sync: %v %v", err, sum.Errors())
 			}
@@ -55,7 +55,7 @@ func TestPrimaryRateLimitIsWaitedOut(t *testing.T) {
 				t.Errorf("waited %v, far longer than the reset", clk.Slept())
 			}
 			countdown := 0
-			for _, p := range log.all() {
+			for _, p := range log.All() {
 				if !p.WaitUntil.IsZero() {
 					countdown++
 					if p.WaitUntil.Before(reset) || !strings.Contains(p.Message, "resuming in") {
@@ -80,7 +80,7 @@ func TestPausesBeforeBudgetRunsOut(t *testing.T) {
 	srv.SetBudget("core", 30, reset)
 	sink := sources.NewMemSink()
 	var log progressLog
-	sum, err := Sync(context.Background(), o, sink, log.add)
+	sum, err := Sync(context.Background(), o, sink, log.Add)
 	if err != nil || sum.Failed() {
 		t.Fatalf("sync: %v %v", err, sum.Errors())
 	}
@@ -91,7 +91,7 @@ func TestPausesBeforeBudgetRunsOut(t *testing.T) {
 		t.Error("pace did not pause for the reset")
 	}
 	paused := false
-	for _, p := range log.all() {
+	for _, p := range log.All() {
 		if !p.WaitUntil.IsZero() && p.Remaining >= 0 && p.Limit == 5000 {
 			paused = true
 		}

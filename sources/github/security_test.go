@@ -27,7 +27,7 @@ func TestTokenNeverInText(t *testing.T) {
 		Body: `{"data":null,"errors":[{"message":"bad credentials ` + testToken + `"}]}`})
 	sink := sources.NewMemSink()
 	var log progressLog
-	sum, err := Sync(context.Background(), o, sink, log.add)
+	sum, err := Sync(context.Background(), o, sink, log.Add)
 	for i, hits := range srv.FaultHits() {
 		if hits == 0 {
 			t.Fatalf("fault %d never fired", i)
@@ -37,7 +37,7 @@ func TestTokenNeverInText(t *testing.T) {
 	if err != nil {
 		texts = append(texts, err.Error())
 	}
-	for _, p := range log.all() {
+	for _, p := range log.All() {
 		texts = append(texts, p.Message, fmt.Sprintf("%+v", p))
 		if p.Err != nil {
 			texts = append(texts, p.Err.Error())

@@ -25,7 +25,7 @@ func TestSyncGeneratedRepo(t *testing.T) {
 	o.Workflows = []string{"train.yml", "deploy.yml"}
 	o.Since = end.Add(-90 * 24 * time.Hour)
 	var log progressLog
-	sum, err := Sync(context.Background(), o, sink, log.add)
+	sum, err := Sync(context.Background(), o, sink, log.Add)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +51,7 @@ func TestSyncGeneratedRepo(t *testing.T) {
 	t.Logf("exact deploys: %d", exact)
 
 	srv.ResetCounts()
-	sum, err = Sync(context.Background(), o, sink, log.add)
+	sum, err = Sync(context.Background(), o, sink, log.Add)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -74,7 +74,7 @@ func TestTransientFaultsAreRetried(t *testing.T) {
 			srv.AddFault(tc.fault)
 			sink := sources.NewMemSink()
 			var log progressLog
-			sum, err := Sync(context.Background(), o, sink, log.add)
+			sum, err := Sync(context.Background(), o, sink, log.Add)
 			if err != nil || sum.Failed() {
 				t.Fatalf("sync: %v %v", err, sum.Errors())
 			}
@@ -85,7 +85,7 @@ func TestTransientFaultsAreRetried(t *testing.T) {
 				t.Errorf("waited %v, want at least %v", clk.Slept(), tc.minSlept)
 			}
 			retried := false
-			for _, p := range log.all() {
+			for _, p := range log.All() {
 				if strings.Contains(p.Message, "retrying") || !p.WaitUntil.IsZero() {
 					retried = true
 				}
@@ -125,7 +125,7 @@ func TestPersistentFaultsFailOneStream(t *testing.T) {
 			srv.AddFault(tc.fault)
 			sink := sources.NewMemSink()
 			var log progressLog
-			sum, err := Sync(context.Background(), o, sink, log.add)
+			sum, err := Sync(context.Background(), o, sink, log.Add)
 			if err != nil {
 				t.Fatalf("Sync returned %v; a per-stream failure must not stop the sync", err)
 			}
@@ -147,7 +147,7 @@ func TestPersistentFaultsFailOneStream(t *testing.T) {
 				t.Errorf("the failing request was sent %d times, want %d", srv.FaultHits()[0], o.MaxRetries+1)
 			}
 			reported := false
-			for _, p := range log.all() {
+			for _, p := range log.All() {
 				if p.Done && p.Err != nil && p.Repo == faultProjects[1] && p.Stream == tc.stream {
 					reported = true
 				}
@@ -183,7 +183,7 @@ func TestMissingProjectIsSkipped(t *testing.T) {
 	o.Projects = append(o.Projects, "acme/nope")
 	sink := sources.NewMemSink()
 	var log progressLog
-	sum, err := Sync(context.Background(), o, sink, log.add)
+	sum, err := Sync(context.Background(), o, sink, log.Add)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -193,7 +193,7 @@ func TestMissingProjectIsSkipped(t *testing.T) {
 		}
 	}
 	var msgs []string
-	for _, p := range log.all() {
+	for _, p := range log.All() {
 		if p.Repo == "acme/nope" && p.Done {
 			msgs = append(msgs, p.Message)
 		}

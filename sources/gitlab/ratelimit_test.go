@@ -35,7 +35,7 @@ func TestExhaustedBudgetIsWaitedOut(t *testing.T) {
 	srv.SetBudget(0, reset)
 	sink := sources.NewMemSink()
 	var log progressLog
-	sum, err := Sync(context.Background(), o, sink, log.add)
+	sum, err := Sync(context.Background(), o, sink, log.Add)
 	if err != nil || sum.Failed() {
 		t.Fatalf("sync: %v %v", err, sum.Errors())
 	}
@@ -46,7 +46,7 @@ func TestExhaustedBudgetIsWaitedOut(t *testing.T) {
 		t.Errorf("clock at %v: did not wait for the reset at %v", clk.Now(), reset)
 	}
 	countdown := 0
-	for _, p := range log.all() {
+	for _, p := range log.All() {
 		if !p.WaitUntil.IsZero() {
 			countdown++
 			if p.WaitUntil.Before(reset) || !strings.Contains(p.Message, "resuming in") {
@@ -69,7 +69,7 @@ func TestPausesBeforeBudgetRunsOut(t *testing.T) {
 	sink := sources.NewMemSink()
 	var log progressLog
 	start := clk.Now()
-	sum, err := Sync(context.Background(), o, sink, log.add)
+	sum, err := Sync(context.Background(), o, sink, log.Add)
 	if err != nil || sum.Failed() {
 		t.Fatalf("sync: %v %v", err, sum.Errors())
 	}
@@ -81,7 +81,7 @@ func TestPausesBeforeBudgetRunsOut(t *testing.T) {
 		t.Errorf("%d requests at 300 a minute took %v of the clock", sum.Requests, d)
 	}
 	pauses := 0
-	for _, p := range log.all() {
+	for _, p := range log.All() {
 		if !p.WaitUntil.IsZero() && p.Remaining >= 0 && p.Limit == 300 {
 			pauses++
 		}

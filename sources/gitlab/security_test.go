@@ -28,7 +28,7 @@ func TestTokenNeverInText(t *testing.T) {
 		Body: "<html>proxy says PRIVATE-TOKEN " + testToken + "</html>"})
 	sink := sources.NewMemSink()
 	var log progressLog
-	sum, err := Sync(context.Background(), o, sink, log.add)
+	sum, err := Sync(context.Background(), o, sink, log.Add)
 	for i, hits := range srv.FaultHits() {
 		if hits == 0 {
 			t.Fatalf("fault %d never fired", i)
@@ -38,7 +38,7 @@ func TestTokenNeverInText(t *testing.T) {
 	if err != nil {
 		texts = append(texts, err.Error())
 	}
-	for _, p := range log.all() {
+	for _, p := range log.All() {
 		texts = append(texts, p.Message, fmt.Sprintf("%+v", p))
 		if p.Err != nil {
 			texts = append(texts, p.Err.Error())
@@ -160,7 +160,7 @@ func TestSelfManagedRelativeRoot(t *testing.T) {
 		o.DeployPipelines = []string{"deploy"}
 		sink := sources.NewMemSink()
 		var log progressLog
-		sum, err := Sync(context.Background(), o, sink, log.add)
+		sum, err := Sync(context.Background(), o, sink, log.Add)
 		if err != nil || sum.Failed() {
 			t.Fatalf("%q: %v %v", suffix, err, sum.Errors())
 		}
@@ -173,7 +173,7 @@ func TestSelfManagedRelativeRoot(t *testing.T) {
 			}
 		}
 		// No throttle, no RateLimit headers: the budget stays unknown.
-		for _, p := range log.all() {
+		for _, p := range log.All() {
 			if p.Remaining != -1 || p.Limit != -1 {
 				t.Errorf("%q: budget %d/%d reported without RateLimit headers", suffix, p.Remaining, p.Limit)
 				break
