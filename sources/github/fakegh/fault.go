@@ -3,6 +3,8 @@ package fakegh
 import (
 	"net/http"
 	"time"
+
+	"github.com/pace-dev/pace/sources/internal/fakeutil"
 )
 
 // Fault is a scripted failure: the matching requests (after Skip of them)
@@ -24,83 +26,51 @@ type Fault struct {
 	Redirect string            // 302 to this URL
 	Delay    time.Duration     // wait this long (or until the client gives up) first
 
-	seen, hits int
+}
+
+// rule says which requests f hits.
+func (f *Fault) rule() fakeutil.Rule {
+	return fakeutil.Rule{Kind: f.Kind, Scope: f.Repo, Skip: f.Skip, Times: f.Times}
 }
 
 // AddFault scripts a fault. Faults are tried in the order added.
 func (s *Server) AddFault(f Fault) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.faults = append(s.faults, &f)
+	s.faults.Add(f)
 }
 
 // ClearFaults removes every scripted fault.
 func (s *Server) ClearFaults() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.faults = nil
+	s.faults.Clear()
 }
 
 // FaultHits returns how often each fault fired, in the order added.
 func (s *Server) FaultHits() []int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make([]int, len(s.faults))
-	for i, f := range s.faults {
-		out[i] = f.hits
-	}
-	return out
+	return s.faults.Hits()
 }
 
-func (s *Server) takeFault(kind, repo string) *Fault {
+func (s *Server) takeFault(kind, scope string) *Fault {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, f := range s.faults {
-		if (f.Kind != "" && f.Kind != kind) || (f.Repo != "" && f.Repo != repo) {
-			continue
-		}
-		f.seen++
-		if f.seen <= f.Skip || (f.Times > 0 && f.hits >= f.Times) {
-			continue
-		}
-		f.hits++
-		return f
-	}
-	return nil
+	return s.faults.Take((*Fault).rule, kind, scope)
 }
 
 // applyFault acts out f; it reports whether the request is answered.
 func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, f *Fault, kind, res string, gq *gqlRequest) bool {
-	if f.Delay > 0 {
-		t := time.NewTimer(f.Delay)
-		defer t.Stop()
-		select {
-		case <-r.Context().Done():
-			s.mu.Lock()
-			s.count(kind, false)
-			s.mu.Unlock()
-			return true
-		case <-t.C:
-		}
+	count := func() {
+		s.mu.Lock()
+		s.count(kind, false)
+		s.mu.Unlock()
+	}
+	if fakeutil.Interrupt(w, r, f.Delay, f.Drop, f.Redirect, count) {
+		return true
 	}
 	switch {
-	case f.Drop:
-		s.mu.Lock()
-		s.count(kind, false)
-		s.mu.Unlock()
-		if hj, ok := w.(http.Hijacker); ok {
-			if conn, _, err := hj.Hijack(); err == nil {
-				conn.Close()
-				return true
-			}
-		}
-		panic(http.ErrAbortHandler)
-	case f.Redirect != "":
-		s.mu.Lock()
-		s.count(kind, false)
-		s.mu.Unlock()
-		http.Redirect(w, r, f.Redirect, http.StatusFound)
-		return true
 	case f.EchoAuth:
 		s.finishRaw(w, errorReply(http.StatusForbidden, "Forbidden (you sent "+r.Header.Get("Authorization")+")"), kind, res)
 		return true

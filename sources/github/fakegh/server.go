@@ -23,6 +23,8 @@ import (
 	"time"
 
 	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/pace-dev/pace/sources/internal/fakeutil"
 )
 
 // Options configure a Server.
@@ -53,7 +55,7 @@ type Server struct {
 	repos       map[string]*Repo // by lower-case full name
 	teams       map[string][]string
 	budgets     map[string]*budget
-	faults      []*Fault
+	faults      fakeutil.Script[Fault]
 	counts      map[string]int
 	notModified map[string]int
 	queries     map[string]bool

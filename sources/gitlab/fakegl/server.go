@@ -18,6 +18,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/pace-dev/pace/sources/internal/fakeutil"
 )
 
 // Options configure a Server.
@@ -46,7 +48,7 @@ type Server struct {
 	projects map[string]*Project // by lower-case path
 	byID     map[int64]*Project
 	budget   budget
-	faults   []*Fault
+	faults   fakeutil.Script[Fault]
 	counts   map[string]int
 	auth     []string // credentials received (PRIVATE-TOKEN or Authorization)
 	limited  int      // 429s sent for an exhausted budget
