@@ -1,8 +1,8 @@
 // Package bench measures pace the way a leader meets it: whole processes
 // (`pace snapshot`, the dashboard's first frame in a pseudo-terminal) on a
-// cache holding the demo organisation at scale 100 (about a year of a large
-// organisation), the cache load itself, and the requests a sync sends to
-// the fake GitHub. It holds only what the benchmarks need; scripts/bench
+// cache holding the demo organisation at scale 100 (400 teams, ~150k
+// changes over 14 weeks), the cache load itself, and the requests a sync
+// sends to the fake GitHub. It holds only what the benchmarks need; scripts/bench
 // runs them with the other packages' benchmarks and prints the table of
 // figures against their budgets.
 package bench
