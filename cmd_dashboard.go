@@ -18,7 +18,7 @@ import (
 
 // runDashboard opens the interactive dashboard.
 func (a *app) runDashboard(ctx context.Context) error {
-	ws, err := a.loadWorkspace(a.demo)
+	ws, err := a.loadWorkspace(ctx, a.demo, true)
 	if err != nil {
 		return err
 	}

@@ -55,7 +55,7 @@ func (a *app) runSnapshot(cmd *cobra.Command, f snapshotFlags) error {
 	if !slices.Contains(report.Formats(), f.format) {
 		return usagef("--format %q: use one of %s", f.format, strings.Join(report.Formats(), ", "))
 	}
-	ws, err := a.loadWorkspace(f.demo)
+	ws, err := a.loadWorkspace(cmd.Context(), f.demo, true)
 	if err != nil {
 		return err
 	}

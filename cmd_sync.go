@@ -61,7 +61,7 @@ func (a *app) runSync(cmd *cobra.Command, f syncFlags) error {
 	if f.source != "" && !slices.Contains(sourceNames(), f.source) {
 		return usagef("--source %q: use %s", f.source, strings.Join(sourceNames(), " or "))
 	}
-	ws, err := a.loadWorkspace(false)
+	ws, err := a.loadWorkspace(cmd.Context(), false, false)
 	if err != nil {
 		return err
 	}

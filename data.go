@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/pace-dev/pace/config"
@@ -28,11 +29,23 @@ type workspace struct {
 	now      time.Time
 	cache    string          // cache file path (not used in demo mode)
 	demoData *domain.Dataset // the generated organisation in demo mode
+	// prefetched delivers a cache Load started before the config was
+	// parsed (the two overlap); dataset takes it once, then reads afresh.
+	prefetched chan loaded
+	mu         sync.Mutex // guards prefetched: the dashboard loads from commands
+}
+
+// loaded is the outcome of one cache Load.
+type loaded struct {
+	ds  *domain.Dataset
+	err error
 }
 
 // loadWorkspace reads the config (or the demo's settings). A missing or
-// invalid config is a usage error: nothing is fetched.
-func (a *app) loadWorkspace(demoMode bool) (*workspace, error) {
+// invalid config is a usage error: nothing is fetched. With prefetch, the
+// cache starts loading while the config is parsed, for commands that will
+// read it at once (snapshot, the dashboard's first frame).
+func (a *app) loadWorkspace(ctx context.Context, demoMode, prefetch bool) (*workspace, error) {
 	now, err := a.now()
 	if err != nil {
 		return nil, err
@@ -45,6 +58,18 @@ func (a *app) loadWorkspace(demoMode bool) (*workspace, error) {
 	if err != nil {
 		return nil, usageErr(err)
 	}
+	cache, err := a.resolveCachePath()
+	if err != nil {
+		return nil, usageErr(err)
+	}
+	var pending chan loaded
+	if _, err := os.Stat(cache); prefetch && err == nil {
+		pending = make(chan loaded, 1)
+		go func() {
+			ds, err := loadCache(ctx, cache)
+			pending <- loaded{ds, err}
+		}()
+	}
 	cfg, err := config.Load(path)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
@@ -52,12 +77,8 @@ func (a *app) loadWorkspace(demoMode bool) (*workspace, error) {
 		}
 		return nil, usageErr(err)
 	}
-	cache, err := a.resolveCachePath()
-	if err != nil {
-		return nil, usageErr(err)
-	}
-	ws := &workspace{settings: cfg.Settings(), cfg: cfg, now: now, cache: cache}
-	if err := ws.addTeamMembers(context.Background()); err != nil {
+	ws := &workspace{settings: cfg.Settings(), cfg: cfg, now: now, cache: cache, prefetched: pending}
+	if err := ws.addTeamMembers(ctx); err != nil {
 		return nil, err
 	}
 	return ws, nil
@@ -108,10 +129,23 @@ func (w *workspace) dataset(ctx context.Context) (*domain.Dataset, error) {
 	if w.demo {
 		return w.demoData, nil
 	}
+	w.mu.Lock()
+	pending := w.prefetched
+	w.prefetched = nil
+	w.mu.Unlock()
+	if pending != nil {
+		r := <-pending
+		return r.ds, r.err
+	}
 	if _, err := os.Stat(w.cache); errors.Is(err, fs.ErrNotExist) {
 		return nil, usagef("no cache at %s yet: run 'pace sync' first (or try 'pace --demo')", w.cache)
 	}
-	st, err := store.Open(ctx, w.cache)
+	return loadCache(ctx, w.cache)
+}
+
+// loadCache reads the whole cache at path.
+func loadCache(ctx context.Context, path string) (*domain.Dataset, error) {
+	st, err := store.Open(ctx, path)
 	if err != nil {
 		return nil, fmt.Errorf("open cache: %w", err)
 	}

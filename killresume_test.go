@@ -189,8 +189,9 @@ type faker struct {
 var fakers = []faker{
 	{"github", func(t *testing.T) *syncEnv { return newSyncEnv(t) },
 		func(e *syncEnv) { e.srv.AddFault(fakegh.Fault{Delay: 15 * time.Millisecond}) },
-		// A second page of pull requests is asked for only after the first is committed.
-		func(e *syncEnv) bool { return e.srv.Counts()["graphql:pullRequests"] >= 2 },
+		// A repo asks for its second page of pull requests only after committing
+		// the first; two repos sync at once, so the third request is a second page.
+		func(e *syncEnv) bool { return e.srv.Counts()["graphql:pullRequests"] >= 3 },
 		func(e *syncEnv) int { return e.srv.Total() },
 		func(e *syncEnv) { e.srv.ClearFaults() }},
 	{"gitlab", newGitLabSyncEnv,

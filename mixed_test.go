@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -119,7 +120,7 @@ experiments:
 	// changes of the GitHub repo and of the GitLab project.
 	a := &app{stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard, getenv: os.Getenv,
 		clock: time.Now, configPath: e.config, cachePath: e.cache, nowFlag: testNow}
-	ws, err := a.loadWorkspace(false)
+	ws, err := a.loadWorkspace(context.Background(), false, false)
 	if err != nil {
 		t.Fatal(err)
 	}
