@@ -63,7 +63,7 @@ func (k keyMap) ShortHelp() []key.Binding {
 	case screenOverview:
 		return []key.Binding{k.withHelp(k.Enter, "team"), k.withHelp(k.Left, "metric"), k.Window, k.Filter, k.Stale, k.Sync, k.Help, k.Quit}
 	case screenTeam:
-		return []key.Binding{k.withHelp(k.NextTab, "tab"), k.Enter, k.Back, k.Window, k.Filter, k.Open, k.Help, k.Quit}
+		return []key.Binding{k.withHelp(k.NextTab, "next tab"), k.Enter, k.Back, k.Window, k.Filter, k.Open, k.Help, k.Quit}
 	case screenChange, screenExperiment:
 		return []key.Binding{k.Back, k.Open, k.Stale, k.Help, k.Quit}
 	case screenStale:
