@@ -16,7 +16,7 @@ func TestMarkdown(t *testing.T) {
 		"### Fraud ML\n",
 		"| cycle time | 31h | 2.1d | 4.5d | 42 | ↓ 14% vs 36h |\n",
 		"| deploy | — | — | — | 0 | prev — |\n",
-		"- **Deploys:** 3.5/week · 2 days/week (high) · CFR 13% (medium)\n",
+		"- **Deploys:** 3.5/week · 2 days/week (high) · CFR 12.5% (medium)\n",
 		"- **Guardrails:**\n  - ✗ cycle_time.p50 31h (rule <= 24h)\n",
 		"  - 3.2d [acme/fraud-model\\#412](https://github.com/acme/fraud-model/pull/412) Red alert link fix gnp.exe \\<b\\>bold\\</b\\> \\*stars\\* and a very l… by alice\n",
 		"  - exp/graph-v3: idle 12d, owner bob (acme/fraud-model)\n",

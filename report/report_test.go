@@ -69,7 +69,7 @@ func TestTextPlain(t *testing.T) {
 		"  cycle time   p50 31h (↓ 14% vs 36h) · p75 2.1d · p90 4.5d",
 		"  parts p50    coding 5h · pickup 3h · review 9h · deploy —",
 		"  lead time    p50 38h (prev —) · DORA high",
-		"  deploys      3.5/week · 2 days/week (high) · CFR 13% (medium)",
+		"  deploys      3.5/week · 2 days/week (high) · CFR 12.5% (medium)",
 		"  recovery     p50 2h (high) · 1 failure",
 		"  allocation   research 42% / eng 58% · target 60/40 · drift −18 pts",
 		"  guardrails   ✗ cycle_time.p50 31h (rule <= 24h)",

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/pace-dev/pace/domain"
+	"github.com/pace-dev/pace/units"
 )
 
 // The summary lines hold only numbers and words pace writes itself, never
@@ -86,7 +87,7 @@ func deploysLine(d *domain.DeployReport) string {
 	if d.ChangeFailureRate == nil {
 		return s + unknown
 	}
-	return s + pct(*d.ChangeFailureRate*100) + bucket(d.Dora.ChangeFailureRate)
+	return s + units.Rate(*d.ChangeFailureRate) + bucket(d.Dora.ChangeFailureRate)
 }
 
 // recoveryLine is "p50 2h (elite) · 3 failures, 1 not recovered".

@@ -124,7 +124,7 @@ func fmtPct(f *float64) string {
 	if f == nil {
 		return dash
 	}
-	return strconv.Itoa(int(math.Round(*f*100))) + "%"
+	return units.Rate(*f)
 }
 
 // fmtTime is an instant as "Nov 24 13:02" UTC; zero is unknown.

@@ -50,3 +50,10 @@ func Duration(s int64) string {
 func oneDecimal(v float64) string {
 	return strings.TrimSuffix(strconv.FormatFloat(v, 'f', 1, 64), ".0")
 }
+
+// Rate prints a fraction as a percentage with at most one decimal ("15.4%",
+// "10%"), so a rate just over a benchmark boundary (15.4 % against a 15 %
+// bucket) never reads as the boundary itself.
+func Rate(frac float64) string {
+	return oneDecimal(math.Round(frac*1000)/10) + "%"
+}

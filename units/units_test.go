@@ -20,3 +20,14 @@ func TestDuration(t *testing.T) {
 		}
 	}
 }
+
+func TestRate(t *testing.T) {
+	for _, c := range []struct {
+		f    float64
+		want string
+	}{{0, "0%"}, {0.1, "10%"}, {2.0 / 13, "15.4%"}, {0.15, "15%"}, {0.0833, "8.3%"}, {1, "100%"}} {
+		if got := Rate(c.f); got != c.want {
+			t.Errorf("Rate(%v) = %q, want %q", c.f, got, c.want)
+		}
+	}
+}
