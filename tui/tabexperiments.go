@@ -100,7 +100,11 @@ func (m *Model) expHeaderFor(withTeam bool) string {
 // expRow is one experiment; withTeam adds the team column (stale list).
 func (m *Model) expRow(e *domain.Experiment, withTeam bool) string {
 	kw, rw, ow, tw := m.expCols(withTeam)
-	s := m.statusText(e.Status) + " " + fit(e.Key, kw)
+	status := m.statusText(e.Status)
+	if m.data != nil && m.data.zombie[e] {
+		status = m.st.Bad.Render(pad("! zombie", 11))
+	}
+	s := status + " " + fit(e.Key, kw)
 	if tw > 0 {
 		s += " " + fit(e.Team, tw)
 	}

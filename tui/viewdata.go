@@ -18,7 +18,10 @@ type viewData struct {
 	teams   []teamData // the report's teams, then the organisation total last
 	stale   []staleItem
 	zombies []zombieItem
-	took    time.Duration // how long Compute took, for the status line
+	// zombie marks experiments with a run still "running" past max_run:
+	// their state is live, but the list should not call them merely active.
+	zombie map[*domain.Experiment]bool
+	took   time.Duration // how long Compute took, for the status line
 }
 
 // teamData is one team's report and its lists in display order.
@@ -44,7 +47,10 @@ type zombieItem struct {
 func buildViewData(ds *domain.Dataset, s domain.Settings, now time.Time) *viewData {
 	start := time.Now()
 	rep := domain.Compute(ds, s, now)
-	vd := &viewData{report: rep, window: s.Window}
+	vd := &viewData{report: rep, window: s.Window, zombie: map[*domain.Experiment]bool{}}
+	for _, z := range rep.Total.Experiments.Zombies {
+		vd.zombie[z.Experiment] = true
+	}
 	vd.teams = make([]teamData, 0, len(rep.Teams)+1)
 	for i := range rep.Teams {
 		vd.teams = append(vd.teams, newTeamData(&rep.Teams[i], false))
