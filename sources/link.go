@@ -26,21 +26,22 @@ type DeployLink struct {
 	DeployedAt   time.Time // the deployment's first successful terminal status
 }
 
-// ApplyLinks sets DeployedAt, DeploymentID and DeployExact on every change
-// whose MergeSHA has a link, keeping the earliest deployment per SHA. It is
-// what a sink does on load, and what a source does for changes it holds in
-// memory during a sync.
+// ApplyLinks sets DeployedAt, DeploymentID and DeployExact on every merged
+// change whose MergeSHA has a link finished after the merge, keeping the
+// earliest deployment per SHA; a link from before the merge is left to the
+// domain's fallback. It is the store's rule, used by MemSink on load and by
+// a source for changes it holds in memory during a sync.
 func ApplyLinks(changes []domain.Change, links map[string]DeployLink) {
 	if len(links) == 0 {
 		return
 	}
 	for i := range changes {
 		c := &changes[i]
-		if c.MergeSHA == "" {
+		if c.MergeSHA == "" || c.MergedAt.IsZero() {
 			continue
 		}
 		l, ok := links[LinkKey(c.Source, c.Repo, c.MergeSHA)]
-		if !ok {
+		if !ok || !l.DeployedAt.After(c.MergedAt) {
 			continue
 		}
 		if c.DeployExact && !c.DeployedAt.IsZero() && !l.DeployedAt.Before(c.DeployedAt) {
@@ -57,8 +58,12 @@ func LinkKey(src domain.Source, repo, sha string) string {
 	return string(src) + "\x00" + repo + "\x00" + sha
 }
 
-// AddLink puts l into links unless an earlier deployment already claims its SHA.
+// AddLink puts l into links unless an earlier deployment already claims its
+// SHA; a link without a SHA or a time says nothing and is dropped.
 func AddLink(links map[string]DeployLink, l DeployLink) {
+	if l.SHA == "" || l.DeployedAt.IsZero() {
+		return
+	}
 	k := LinkKey(l.Source, l.Repo, l.SHA)
 	if old, ok := links[k]; ok && !l.DeployedAt.Before(old.DeployedAt) {
 		return

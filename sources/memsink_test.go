@@ -40,12 +40,13 @@ func TestMemSinkCommitIsAllOrNothing(t *testing.T) {
 }
 
 // Links are facts about SHAs: the earliest deployment wins, and a later
-// upsert of the change does not erase them.
+// upsert of the change does not erase them. As in the store, a link counts
+// only for a merged change and a deployment finished after the merge.
 func TestLinksSurviveChangeUpserts(t *testing.T) {
 	ctx := context.Background()
 	m := NewMemSink()
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	ch := domain.Change{Source: domain.GitHub, Repo: "o/r", Number: 7, MergeSHA: "abc"}
+	ch := domain.Change{Source: domain.GitHub, Repo: "o/r", Number: 7, MergeSHA: "abc", MergedAt: t0.Add(30 * time.Minute)}
 	late := DeployLink{Source: domain.GitHub, Repo: "o/r", SHA: "abc", DeploymentID: "2", DeployedAt: t0.Add(2 * time.Hour)}
 	early := DeployLink{Source: domain.GitHub, Repo: "o/r", SHA: "abc", DeploymentID: "1", DeployedAt: t0.Add(time.Hour)}
 	other := DeployLink{Source: domain.GitHub, Repo: "o/other", SHA: "abc", DeploymentID: "9", DeployedAt: t0}
@@ -62,5 +63,16 @@ func TestLinksSurviveChangeUpserts(t *testing.T) {
 	got := m.Changes()[0]
 	if !got.DeployExact || got.DeploymentID != "1" || !got.DeployedAt.Equal(early.DeployedAt) {
 		t.Errorf("change after links and upserts: %+v", got)
+	}
+
+	// A link that finished before the merge, or one for an unmerged change,
+	// is left to the domain's fallback.
+	before := []domain.Change{{Source: domain.GitHub, Repo: "o/r", Number: 8, MergeSHA: "abc", MergedAt: t0.Add(3 * time.Hour)},
+		{Source: domain.GitHub, Repo: "o/r", Number: 9, MergeSHA: "abc"}}
+	ApplyLinks(before, m.Links())
+	for _, c := range before {
+		if c.DeployExact || !c.DeployedAt.IsZero() {
+			t.Errorf("#%d got a link it should not: %+v", c.Number, c)
+		}
 	}
 }
