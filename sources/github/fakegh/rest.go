@@ -47,12 +47,18 @@ func (s *Server) answerREST(r *http.Request) reply {
 		}
 		sort.Strings(names)
 		for _, n := range names {
-			rp := s.repos[strings.ToLower(n)]
-			items = append(items, map[string]any{"id": rp.ID, "name": rp.Name, "full_name": rp.FullName(),
-				"owner": map[string]any{"login": rp.Owner}, "archived": rp.Archived, "disabled": false,
-				"html_url": "https://github.com/" + rp.FullName()})
+			items = append(items, repoJSON(s.repos[strings.ToLower(n)]))
 		}
 		return pageOf(r, items, q, -1).reply
+	case "rest:user":
+		return jsonReply(http.StatusOK, map[string]any{"login": s.o.Login, "id": 1, "type": "User",
+			"html_url": "https://github.com/" + s.o.Login})
+	case "rest:repo":
+		rp := s.repos[strings.ToLower(repo)]
+		if rp == nil {
+			return errorReply(http.StatusNotFound, "Not Found")
+		}
+		return jsonReply(http.StatusOK, repoJSON(rp))
 	case "rest:teamMembers":
 		logins, ok := s.teams[strings.ToLower(p[1]+"/"+p[3])]
 		if !ok {
@@ -65,6 +71,14 @@ func (s *Server) answerREST(r *http.Request) reply {
 		return pageOf(r, items, q, -1).reply
 	}
 	return errorReply(http.StatusNotFound, "Not Found")
+}
+
+// repoJSON is a repo as GET /repos/{owner}/{repo} and the org listing
+// serve it (the fields pace reads).
+func repoJSON(rp *Repo) map[string]any {
+	return map[string]any{"id": rp.ID, "name": rp.Name, "full_name": rp.FullName(),
+		"owner": map[string]any{"login": rp.Owner}, "archived": rp.Archived, "disabled": false,
+		"html_url": "https://github.com/" + rp.FullName()}
 }
 
 func (r *Repo) hasWorkflow(file string) bool {

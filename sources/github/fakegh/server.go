@@ -43,6 +43,13 @@ type Options struct {
 	// RateLimitStatus is the status of an exhausted REST budget: 403
 	// (default, like github.com) or 429.
 	RateLimitStatus int
+	// Login is who the token is, as GET /user answers; default "pace-bot".
+	Login string
+	// Scopes, when set, is sent as X-OAuth-Scopes on every answer the
+	// token got through to, as github.com does for a classic token
+	// ("repo, read:org"); "" sends no such header, as for a fine-grained
+	// token.
+	Scopes string
 }
 
 // Server is the fake GitHub.
@@ -90,6 +97,9 @@ func New(o Options) (*Server, error) {
 	}
 	if o.RateLimitStatus == 0 {
 		o.RateLimitStatus = http.StatusForbidden
+	}
+	if o.Login == "" {
+		o.Login = "pace-bot"
 	}
 	s := &Server{o: o, schema: schema, repos: map[string]*Repo{}, teams: map[string][]string{},
 		budgets: map[string]*budget{}, counts: map[string]int{}, notModified: map[string]int{},
@@ -148,7 +158,7 @@ func (s *Server) SetBudget(resource string, remaining int, reset time.Time) {
 // Counts returns how many requests of each kind were answered (faults and
 // 304s included). Kinds: graphql:pullRequests, graphql:pullRequest,
 // graphql:deployments, graphql:node, rest:runs, rest:compare,
-// rest:orgRepos, rest:teamMembers, rest:other.
+// rest:orgRepos, rest:teamMembers, rest:user, rest:repo, rest:other.
 func (s *Server) Counts() map[string]int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -328,6 +338,9 @@ func (s *Server) finish(w http.ResponseWriter, r *http.Request, rep reply, kind,
 		b.remaining-- // 304s are free, as on github.com
 	}
 	s.rateHeaders(rep.header, res, b)
+	if s.o.Scopes != "" {
+		rep.header.Set("X-OAuth-Scopes", s.o.Scopes)
+	}
 	s.count(kind, rep.status == http.StatusNotModified)
 	s.mu.Unlock()
 	write(w, rep)
@@ -361,6 +374,10 @@ func restKind(path string) (kind, repo string) {
 		return "rest:orgRepos", ""
 	case len(p) == 5 && p[0] == "orgs" && p[2] == "teams" && p[4] == "members":
 		return "rest:teamMembers", ""
+	case len(p) == 1 && p[0] == "user":
+		return "rest:user", ""
+	case len(p) == 3 && p[0] == "repos":
+		return "rest:repo", p[1] + "/" + p[2]
 	}
 	return "rest:other", ""
 }
