@@ -26,8 +26,10 @@ type CheckResult struct {
 	// so "no scopes" and "not said" stay apart.
 	Scopes      []string
 	ScopesKnown bool
-	// RateRemaining and RateLimit are the REST budget after the check
-	// (GitHub's core budget, GitLab's per-user one); -1 when not sent.
+	// RateRemaining and RateLimit are the REST budget as the last answer
+	// read said (GitHub's core budget, GitLab's per-user one); -1 when not
+	// sent. Answers to concurrent requests may be read out of order, so it
+	// can be a few requests high.
 	RateRemaining, RateLimit int
 	// Repos holds one entry per configured repo or project, then one per
 	// org or group ("org:NAME", "group:PATH"), in the config's order.

@@ -35,6 +35,9 @@ func TestCheckOK(t *testing.T) {
 	srv, clk := checkFake(t, fakegh.Options{Login: "octo-lead", Scopes: "repo, read:org"})
 	o := testOptions(srv, clk, "acme/api", "acme/web")
 	o.Orgs = []string{"acme"}
+	// One at a time, so the last answer read carries the lowest budget
+	// (concurrent answers may be read out of order).
+	o.Concurrency = 1
 	res, err := Check(context.Background(), o)
 	if err != nil {
 		t.Fatal(err)

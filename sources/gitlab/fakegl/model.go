@@ -12,6 +12,10 @@ type Project struct {
 	ID       int64
 	Path     string // path_with_namespace, e.g. "acme/ml/feature-store"
 	Archived bool
+	// AccessLevel is the token's role on the project as GET /projects/:id
+	// reports it (10 Guest, 20 Reporter, 30 Developer, ...); 0 reports
+	// none, as for a public project the token is no member of.
+	AccessLevel int
 
 	MRs          []*MR
 	Deployments  []*Deployment

@@ -30,6 +30,9 @@ func (s *Server) segments(r *http.Request) ([]string, bool) {
 // route names a request's kind and the project it is about.
 func (s *Server) route(r *http.Request) (kind, project string) {
 	p, ok := s.segments(r)
+	if ok && len(p) == 1 && p[0] == "user" {
+		return "user", ""
+	}
 	if !ok || len(p) < 2 {
 		return "other", ""
 	}
@@ -47,6 +50,8 @@ func (s *Server) route(r *http.Request) (kind, project string) {
 	}
 	s.mu.Unlock()
 	switch {
+	case len(p) == 2:
+		return "project", project
 	case len(p) == 3 && p[2] == "merge_requests":
 		return "mrs", project
 	case len(p) == 5 && p[2] == "merge_requests" && p[4] == "commits":
@@ -88,6 +93,10 @@ func (s *Server) answer(r *http.Request) reply {
 	if kind == "group:projects" {
 		return s.groupProjects(r, p[1], q)
 	}
+	if kind == "user" {
+		return jsonReply(http.StatusOK, map[string]any{"id": 1, "username": s.o.Login, "name": s.o.Login,
+			"state": "active", "web_url": "https://gitlab.example.com/" + s.o.Login})
+	}
 	if kind == "other" {
 		return errorReply(http.StatusNotFound, "Not Found")
 	}
@@ -96,6 +105,8 @@ func (s *Server) answer(r *http.Request) reply {
 		return errorReply(http.StatusNotFound, "Project Not Found")
 	}
 	switch kind {
+	case "project":
+		return jsonReply(http.StatusOK, projectJSON(pr))
 	case "mrs":
 		return s.listMRs(r, pr, q)
 	case "mr:commits", "mr:notes":
@@ -139,6 +150,19 @@ func (s *Server) answer(r *http.Request) reply {
 		return errorReply(http.StatusNotFound, "Not found")
 	}
 	return errorReply(http.StatusNotFound, "Not Found")
+}
+
+// projectJSON is a project as GET /projects/:id serves it (the fields
+// pace reads), with the token's role when the project sets one.
+func projectJSON(p *Project) map[string]any {
+	name := p.Path[strings.LastIndexByte(p.Path, '/')+1:]
+	v := map[string]any{"id": p.ID, "name": name, "path": name, "path_with_namespace": p.Path,
+		"archived": p.Archived, "web_url": "https://gitlab.example.com/" + p.Path}
+	if p.AccessLevel > 0 {
+		v["permissions"] = map[string]any{"project_access": map[string]any{"access_level": p.AccessLevel,
+			"notification_level": 3}, "group_access": nil}
+	}
+	return v
 }
 
 func (p *Project) mr(iid string) *MR {

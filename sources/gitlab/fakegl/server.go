@@ -37,6 +37,8 @@ type Options struct {
 	// default 2000. -1: no throttle and no RateLimit-* headers, as on a
 	// self-managed instance with the limits off (their default).
 	RateLimit int
+	// Login is who the token is, as GET /user answers; default "pace-bot".
+	Login string
 }
 
 // Server is the fake GitLab.
@@ -70,6 +72,9 @@ func New(o Options) *Server {
 	}
 	if o.RateLimit == 0 {
 		o.RateLimit = 2000
+	}
+	if o.Login == "" {
+		o.Login = "pace-bot"
 	}
 	s := &Server{o: o, projects: map[string]*Project{}, byID: map[int64]*Project{}, counts: map[string]int{}}
 	s.budget = budget{limit: o.RateLimit, remaining: o.RateLimit}
@@ -119,7 +124,7 @@ func (s *Server) SetBudget(remaining int, reset time.Time) {
 // Counts returns how many requests of each kind were answered (faults
 // included). Kinds: mrs, mr:commits, mr:notes, deployments,
 // deployment:mrs, environments, pipelines, pipeline, group:projects,
-// other.
+// user, project, other.
 func (s *Server) Counts() map[string]int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
