@@ -67,8 +67,8 @@ With --online it then finds each configured source's token as 'pace sync' does
 (GITHUB_TOKEN, GH_TOKEN, the config file's github.token, ` + "`gh auth token`" + `; GITLAB_TOKEN,
 gitlab.token) and asks the API who the token is, which scopes it has (GitHub
 classic tokens), how much rate-limit budget is left, and whether each repo,
-org, project and group can be read: one cheap request each. The token itself
-is never printed.
+org, project, group and github_team can be read: one cheap request each. The
+token itself is never printed.
 
 Exit codes: 0 all readable; 1 some repo, org, project or group is not (or a
 host could not be reached); 2 a config error, or a token missing or rejected
