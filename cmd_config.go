@@ -20,7 +20,9 @@ func (a *app) configCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "config",
 		Short: "Create or validate the configuration file",
-		Args:  cobra.NoArgs,
+		Example: `  pace config init             # write a commented example to edit
+  pace config check --online   # validate it, then check tokens and access`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return usagef("config needs a subcommand: init or check (see 'pace config --help')")
 		},
