@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/spf13/cobra"
 )
 
 const testNow = "2026-11-26T09:00:00Z"
@@ -205,4 +207,22 @@ func TestHelpListsOnlyWorkingCommands(t *testing.T) {
 	if strings.Contains(out, "completion") {
 		t.Error("help lists the completion command")
 	}
+}
+
+// SPEC §2: `--help` with examples on every command.
+func TestEveryCommandHasExamples(t *testing.T) {
+	a := &app{getenv: os.Getenv}
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		if c.Hidden || c.Name() == "help" {
+			return
+		}
+		if c.Example == "" {
+			t.Errorf("%q has no examples in its --help", c.CommandPath())
+		}
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+	}
+	walk(a.rootCmd())
 }
