@@ -174,8 +174,8 @@ func (p *syncPrinter) draw() {
 	io.WriteString(p.w, b.String())
 }
 
-// finish stops the live redraw and leaves the final frame (on a terminal)
-// plus every failed stream on its own line.
+// finish stops the live redraw and leaves the final frame on a terminal;
+// runSync then lists the failed streams on stderr.
 func (p *syncPrinter) finish() {
 	if p.live {
 		close(p.stop)
