@@ -75,4 +75,4 @@ func (c *client) streamBudget(st sources.Stream) (remaining, limit int) {
 }
 
 // budget returns the known budget of a resource for a progress report.
-func (c *client) budget(res string) (remaining, limit int) { return c.lim.snapshot(res) }
+func (c *client) budget(res string) (remaining, limit int) { return c.lim.Snapshot(res) }

@@ -63,7 +63,7 @@ type policy struct {
 	path string
 }
 
-func (p *policy) Before(ctx context.Context) error { return p.lim.beforeRequest(ctx, p.res) }
+func (p *policy) Before(ctx context.Context) error { return p.lim.Before(ctx, p.res) }
 
 func (p *policy) ErrorMessage(body []byte) string { return errorMessage(body) }
 
@@ -72,11 +72,7 @@ func (p *policy) Fail(status int, msg string) error {
 }
 
 func (p *policy) Pause(ctx context.Context, until time.Time, msg string) error {
-	if err := p.lim.waitUntil(ctx, p.res, until, msg); err != nil {
-		return err
-	}
-	p.lim.refilled(p.res, until)
-	return nil
+	return p.lim.Pause(ctx, p.res, until, msg)
 }
 
 func (p *policy) Answer(resp *http.Response, body []byte, rateWaits int) syncx.Verdict {

@@ -56,7 +56,7 @@ type policy struct {
 	path string
 }
 
-func (p policy) Before(ctx context.Context) error { return p.lim.beforeRequest(ctx) }
+func (p policy) Before(ctx context.Context) error { return p.lim.Before(ctx, budgetKey) }
 
 func (p policy) ErrorMessage(body []byte) string { return errorMessage(body) }
 
@@ -65,11 +65,7 @@ func (p policy) Fail(status int, msg string) error {
 }
 
 func (p policy) Pause(ctx context.Context, until time.Time, msg string) error {
-	if err := p.lim.waitUntil(ctx, until, msg); err != nil {
-		return err
-	}
-	p.lim.refilled(until)
-	return nil
+	return p.lim.Pause(ctx, budgetKey, until, msg)
 }
 
 // Answer records the budget and decides: a 429 is waited out until GitLab
