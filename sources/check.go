@@ -127,3 +127,29 @@ func CheckSleep(sleep func(context.Context, time.Duration) error, max time.Durat
 		return sleep(ctx, d)
 	}
 }
+
+// CheckSpec is what one source supplies to RunCheck: its own requests,
+// over the transport it already built.
+type CheckSpec struct {
+	User        func(ctx context.Context, res *CheckResult) error    // who the token is
+	Items       int                                                  // repos/projects, then orgs/groups
+	Item        func(ctx context.Context, i int) (RepoAccess, error) // can item i be read
+	Concurrency int
+	Budget      func() (remaining, limit int) // the rate budget after the checks
+	Requests    func() int64                  // requests sent, retries included
+}
+
+// RunCheck is the shape every source's Check shares: who the token is
+// (a rejected token stops there), then every item, CheckAll-parallel, then
+// the rate budget and the request count.
+func RunCheck(ctx context.Context, res CheckResult, s CheckSpec) (CheckResult, error) {
+	if err := s.User(ctx, &res); err != nil {
+		res.Requests = s.Requests()
+		return res, err
+	}
+	var err error
+	res.Repos, err = CheckAll(ctx, s.Items, s.Concurrency, s.Item)
+	res.RateRemaining, res.RateLimit = s.Budget()
+	res.Requests = s.Requests()
+	return res, err
+}

@@ -49,20 +49,20 @@ func Check(ctx context.Context, o Options) (CheckResult, error) {
 	if err != nil {
 		return res, err
 	}
-	if err := c.checkUser(ctx, &res); err != nil {
-		res.Requests = c.tr.Requests.Load()
-		return res, err
-	}
 	n := len(c.o.Repos)
-	res.Repos, err = sources.CheckAll(ctx, n+len(c.o.Orgs), c.o.Concurrency, func(ctx context.Context, i int) (RepoAccess, error) {
-		if i < n {
-			return c.checkRepo(ctx, c.o.Repos[i])
-		}
-		return c.checkOrg(ctx, c.o.Orgs[i-n])
+	return sources.RunCheck(ctx, res, sources.CheckSpec{
+		User:  c.checkUser,
+		Items: n + len(c.o.Orgs),
+		Item: func(ctx context.Context, i int) (RepoAccess, error) {
+			if i < n {
+				return c.checkRepo(ctx, c.o.Repos[i])
+			}
+			return c.checkOrg(ctx, c.o.Orgs[i-n])
+		},
+		Concurrency: c.o.Concurrency,
+		Budget:      func() (int, int) { return c.budget("core") },
+		Requests:    c.tr.Requests.Load,
 	})
-	res.RateRemaining, res.RateLimit = c.budget("core")
-	res.Requests = c.tr.Requests.Load()
-	return res, err
 }
 
 // rejected is the error of a 401: what to set, which scopes are needed.

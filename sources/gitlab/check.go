@@ -53,20 +53,20 @@ func Check(ctx context.Context, o Options) (CheckResult, error) {
 	if err != nil {
 		return res, err
 	}
-	if err := c.checkUser(ctx, &res); err != nil {
-		res.Requests = c.tr.Requests.Load()
-		return res, err
-	}
 	n := len(c.o.Projects)
-	res.Repos, err = sources.CheckAll(ctx, n+len(c.o.Groups), c.o.Concurrency, func(ctx context.Context, i int) (RepoAccess, error) {
-		if i < n {
-			return c.checkProject(ctx, c.o.Projects[i])
-		}
-		return c.checkGroup(ctx, c.o.Groups[i-n])
+	return sources.RunCheck(ctx, res, sources.CheckSpec{
+		User:  c.checkUser,
+		Items: n + len(c.o.Groups),
+		Item: func(ctx context.Context, i int) (RepoAccess, error) {
+			if i < n {
+				return c.checkProject(ctx, c.o.Projects[i])
+			}
+			return c.checkGroup(ctx, c.o.Groups[i-n])
+		},
+		Concurrency: c.o.Concurrency,
+		Budget:      func() (int, int) { return c.lim.snapshot() },
+		Requests:    c.tr.Requests.Load,
 	})
-	res.RateRemaining, res.RateLimit = c.lim.snapshot()
-	res.Requests = c.tr.Requests.Load()
-	return res, err
 }
 
 // rejected is the error of a 401: what to set, which scope is needed.
