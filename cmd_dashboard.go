@@ -18,12 +18,12 @@ import (
 
 // runDashboard opens the interactive dashboard.
 func (a *app) runDashboard(ctx context.Context) error {
+	if !isTerminal(a.stdout) {
+		return usagef("the dashboard needs a terminal; for a pipe use: pace snapshot")
+	}
 	ws, err := a.loadWorkspace(ctx, a.demo, true)
 	if err != nil {
 		return err
-	}
-	if !isTerminal(a.stdout) {
-		return usagef("the dashboard needs a terminal; for a pipe use: pace snapshot")
 	}
 	fixed := a.nowFlag != ""
 	now := func() time.Time {

@@ -35,10 +35,12 @@ type workspace struct {
 	mu         sync.Mutex // guards prefetched: the dashboard loads from commands
 }
 
-// loaded is the outcome of one cache Load.
+// loaded is the outcome of one cache read: the data and the github_team
+// member lists the last sync stored.
 type loaded struct {
-	ds  *domain.Dataset
-	err error
+	ds      *domain.Dataset
+	members map[string][]string
+	err     error
 }
 
 // loadWorkspace reads the config (or the demo's settings). A missing or
@@ -65,10 +67,7 @@ func (a *app) loadWorkspace(ctx context.Context, demoMode, prefetch bool) (*work
 	var pending chan loaded
 	if _, err := os.Stat(cache); prefetch && err == nil {
 		pending = make(chan loaded, 1)
-		go func() {
-			ds, err := loadCache(ctx, cache)
-			pending <- loaded{ds, err}
-		}()
+		go func() { pending <- loadCache(ctx, cache) }()
 	}
 	cfg, err := config.Load(path)
 	if err != nil {
@@ -78,34 +77,26 @@ func (a *app) loadWorkspace(ctx context.Context, demoMode, prefetch bool) (*work
 		return nil, usageErr(err)
 	}
 	ws := &workspace{settings: cfg.Settings(), cfg: cfg, now: now, cache: cache, prefetched: pending}
-	if err := ws.addTeamMembers(ctx); err != nil {
-		return nil, err
+	if pending != nil && hasGitHubTeam(cfg) {
+		// The teams need their github_team members before anything is
+		// computed; they come from the same read, which dataset then takes.
+		r := <-pending
+		if r.err == nil {
+			ws.addTeamMembers(r.members)
+		}
+		ws.prefetched = make(chan loaded, 1)
+		ws.prefetched <- r
 	}
 	return ws, nil
 }
 
+func hasGitHubTeam(cfg *config.Config) bool {
+	return slices.ContainsFunc(cfg.Teams, func(t config.Team) bool { return t.GitHubTeam != "" })
+}
+
 // addTeamMembers adds to each team with a github_team the members the last
-// sync read for it from the cache (none before a first sync).
-func (w *workspace) addTeamMembers(ctx context.Context) error {
-	hasTeam := false
-	for _, t := range w.cfg.Teams {
-		hasTeam = hasTeam || t.GitHubTeam != ""
-	}
-	if !hasTeam {
-		return nil
-	}
-	if _, err := os.Stat(w.cache); errors.Is(err, fs.ErrNotExist) {
-		return nil
-	}
-	st, err := store.Open(ctx, w.cache)
-	if err != nil {
-		return fmt.Errorf("open cache: %w", err)
-	}
-	defer st.Close()
-	listed, err := st.TeamMembers(ctx)
-	if err != nil {
-		return err
-	}
+// sync listed for it (none before a first sync).
+func (w *workspace) addTeamMembers(listed map[string][]string) {
 	for _, t := range w.cfg.Teams {
 		i := slices.IndexFunc(w.settings.Teams, func(x domain.Team) bool { return x.Name == t.Name })
 		if t.GitHubTeam == "" || i < 0 {
@@ -121,7 +112,6 @@ func (w *workspace) addTeamMembers(ctx context.Context) error {
 			}
 		}
 	}
-	return nil
 }
 
 // dataset returns the data to show: the demo organisation, or the cache.
@@ -140,17 +130,23 @@ func (w *workspace) dataset(ctx context.Context) (*domain.Dataset, error) {
 	if _, err := os.Stat(w.cache); errors.Is(err, fs.ErrNotExist) {
 		return nil, usagef("no cache at %s yet: run 'pace sync' first (or try 'pace --demo')", w.cache)
 	}
-	return loadCache(ctx, w.cache)
+	r := loadCache(ctx, w.cache)
+	return r.ds, r.err
 }
 
-// loadCache reads the whole cache at path.
-func loadCache(ctx context.Context, path string) (*domain.Dataset, error) {
+// loadCache reads the whole cache at path, and the team lists, in one open.
+func loadCache(ctx context.Context, path string) loaded {
 	st, err := store.Open(ctx, path)
 	if err != nil {
-		return nil, fmt.Errorf("open cache: %w", err)
+		return loaded{err: fmt.Errorf("open cache: %w", err)}
 	}
 	defer st.Close()
-	return st.Load(ctx)
+	ds, err := st.Load(ctx)
+	if err != nil {
+		return loaded{err: err}
+	}
+	members, err := st.TeamMembers(ctx)
+	return loaded{ds: ds, members: members, err: err}
 }
 
 func (a *app) resolveConfigPath() (string, error) {
