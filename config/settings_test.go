@@ -54,8 +54,6 @@ guardrails:
   allocation_drift: '< 10'
 `
 
-func f64(v float64) *float64 { return &v }
-
 // TestSettingsRoundTrip checks every key of a full config lands in
 // domain.Settings, in file order, with durations in seconds.
 func TestSettingsRoundTrip(t *testing.T) {

@@ -14,7 +14,7 @@ import (
 // changes and capped, so an append by a consumer copies instead of
 // writing into a neighbour's labels.
 type labels struct {
-	none, research, spike, experiment, expAbandoned, bug, infra, enhancement, deps []string
+	research, spike, experiment, expAbandoned, bug, infra, enhancement, deps []string
 }
 
 func newLabels() labels {

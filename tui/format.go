@@ -166,22 +166,6 @@ func fmtWindow(d time.Duration) string {
 	return d.String()
 }
 
-// fmtCount is a count, or dash for a negative (unknown) one.
-func fmtCount(n int) string {
-	if n < 0 {
-		return dash
-	}
-	return strconv.Itoa(n)
-}
-
-// dora is a DORA bucket for display ("" → dash).
-func dora(bucket string) string {
-	if bucket == "" {
-		return dash
-	}
-	return bucket
-}
-
 // plural is "1 run" or "3 runs".
 func plural(n int, what string) string {
 	if n == 1 {
