@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"os/exec"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -37,7 +38,7 @@ func (a *app) runDashboard(ctx context.Context) error {
 		Settings: ws.settings,
 		Now:      now,
 		NoColor:  a.noColor || a.getenv("NO_COLOR") != "",
-		OpenURL:  func(u string) error { return browser.OpenURL(u) },
+		OpenURL:  openURL,
 		Demo:     ws.demo,
 	}
 	if ws.cfg != nil {
@@ -84,6 +85,19 @@ func (b *workspaceBackend) Sync(ctx context.Context, progress func(tui.SyncEvent
 	}
 	if len(res.failures) > 0 {
 		return fmt.Errorf("%d stream(s) failed: %s", len(res.failures), res.failures[0])
+	}
+	return nil
+}
+
+// openURL opens u in the browser; when there is none (a server, a
+// container) it says so and gives the link to copy, rather than the exec
+// error naming every opener it tried.
+func openURL(u string) error {
+	if err := browser.OpenURL(u); err != nil {
+		if errors.Is(err, exec.ErrNotFound) {
+			return fmt.Errorf("no browser found; the link is %s", u)
+		}
+		return err
 	}
 	return nil
 }

@@ -113,8 +113,15 @@ func (m *Model) waitingTop(td *teamData) []string {
 			over1d++
 		}
 	}
-	line := strconv.Itoa(len(w)) + " open, ready changes have no review yet; " + strconv.Itoa(over1d) +
-		" wait more than a day. Oldest: " + fmtDur(w[0].Seconds) + "."
+	have, waits := "changes have", "wait"
+	if len(w) == 1 {
+		have = "change has"
+	}
+	if over1d == 1 {
+		waits = "waits"
+	}
+	line := strconv.Itoa(len(w)) + " open, ready " + have + " no review yet; " + strconv.Itoa(over1d) +
+		" " + waits + " more than a day. Oldest: " + fmtDur(w[0].Seconds) + "."
 	return []string{clip(line, m.width), ""}
 }
 
